@@ -1,0 +1,18 @@
+# One command for each job; each sets itself up first (finds Python >= 3.12, creates .venv, installs).
+.PHONY: setup run test bench app
+SHELL := /bin/bash
+
+setup:
+	@scripts/setup.sh
+
+## The main job: run the bundled historical scenario and write its tables and figures under runs/.
+run: setup
+	.venv/bin/vacuum-sim run historical_2023 --seed 0
+
+## The test suite (about 10 minutes on 2 cores).
+test: setup
+	.venv/bin/python -m pytest -n 2 -q
+
+## Speed: the model against a bare Mesa loop on the same map.
+bench: setup
+	.venv/bin/python experiments/benchmarks/bench_model.py

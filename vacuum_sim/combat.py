@@ -1,0 +1,186 @@
+"""Combat and atrocities: assaults and operations in towns, IEDs and ambushes on corridors.
+
+Attrition follows Lanchester's *square* law: each side's losses in a round are
+proportional to the enemy's effective strength (``lethality × Σ effectiveness ×
+strength``).  Engagements here are aimed fire between concentrated forces at one
+town, which is the square law's case; the fire-and-forget part of the war (IEDs,
+ambushes) is modelled separately as a fixed share of the unit lost per hit.  A side
+breaks off once reduced below ``retreat_ratio`` of its strength at the start.
+"""
+
+from __future__ import annotations
+
+from .agents import RESERVE, ForceUnit, Mission
+from .factions import CSP, FACTIONS, FAMA, ISSP, JNIM, STATE, UN, WAGNER
+
+EFFECT = {
+    FAMA: lambda p: p["effectiveness_fama"],
+    WAGNER: lambda p: p["effectiveness_wagner"],
+    UN: lambda p: p["effectiveness_un"],
+    JNIM: lambda p: p["effectiveness_jnim"],
+    CSP: lambda p: p["effectiveness_csp"],
+    ISSP: lambda p: p["effectiveness_issp"],
+}
+ROUNDS = 3  # fire exchanges per day of battle
+ATROCITY_PROB = {FAMA: "atrocity_prob_fama", WAGNER: "atrocity_prob_wagner", JNIM: "atrocity_prob_jnim",
+                 CSP: "atrocity_prob_csp", ISSP: "atrocity_prob_issp"}
+
+
+def effective(model, units) -> float:
+    return sum(u.strength * EFFECT[u.faction](model.p) for u in units)
+
+
+def _take_losses(units, losses: float) -> float:
+    """Spread ``losses`` over ``units`` in proportion to strength; return the losses actually taken."""
+    total = sum(u.strength for u in units)
+    if total <= 0:
+        return 0.0
+    share = min(1.0, losses / total)
+    for u in units:
+        u.strength -= u.strength * share
+    return share * total
+
+
+def fortified(model, v: int) -> float:
+    """Defenders of an army base or a UN camp fight from prepared positions."""
+    return model.p["fortification"] if model.is_army_base[v] or model.un_open[v] or model.vacated[v] else 1.0
+
+
+def battle(model, v: int, attackers: list[ForceUnit], defenders: list[ForceUnit], sub_event: str) -> bool:
+    """Fight at town ``v``; return True if the attackers won.  Losers retreat to the nearest friendly place."""
+    p, rng = model.p, model.streams["combat"]
+    a0, d0 = sum(u.strength for u in attackers), sum(u.strength for u in defenders)
+    dead, bonus = 0.0, fortified(model, v)
+    for _ in range(ROUNDS):
+        a_eff, d_eff = effective(model, attackers), bonus * effective(model, defenders)
+        noise = rng.lognormal(0.0, 0.3, size=2)
+        dead += _take_losses(attackers, p["lethality"] * d_eff * noise[0])
+        dead += _take_losses(defenders, p["lethality"] * a_eff * noise[1])
+        a_broken = sum(u.strength for u in attackers) < p["retreat_ratio"] * a0
+        d_broken = sum(u.strength for u in defenders) < p["retreat_ratio"] * d0
+        if a_broken or d_broken:
+            break
+    won = d_broken and not a_broken or (not d_broken and not a_broken and
+                                        effective(model, attackers) > 2 * bonus * effective(model, defenders))
+    names = sorted({u.name for u in attackers}), sorted({u.name for u in defenders})
+    model.log("Battles", sub_event, "/".join(names[0]), "/".join(names[1]), v, dead)
+    losers = defenders if won else attackers
+    for u in [u for u in losers if u.strength >= 1.0]:
+        retreat(model, u)
+    for u in [u for u in attackers + defenders if u.strength < 1.0]:
+        model.retire(u)
+    return won
+
+
+def retreat(model, u: ForceUnit) -> None:
+    """Break off: state forces fall back to the nearest hub, others to where they came from or a neighbour."""
+    mission = u.mission
+    if mission is not None:
+        mission.units.remove(u)
+        u.mission = None
+    u.task = RESERVE
+    if u.faction in STATE or u.faction == UN:
+        home = model.nearest_hub(u.node)
+    elif mission is not None:
+        home = mission.origin
+    else:
+        home = int(model.grid[u.node].neighborhood.select_random_cell().coordinate)
+    if home != u.node:
+        u.send(model.route(u.node, home))
+
+
+def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
+    """One day of a mission on its target: open it (count, atrocity rolls), fight defenders, end it when due."""
+    p, v = model.p, mission.target
+    if not mission.started:
+        mission.started = True
+        if mission.side in STATE:
+            model.ops_today[model.zone[v]] += 1
+            model.log("Battles", "Government operation", "/".join(sorted({u.name for u in on_target})), "", v)
+            if model.vacated[v] or model.controller[v] == CSP and model.zone[v] == 0:
+                if not model.csp_at_war:
+                    model.csp_at_war = True
+                    model.log("Strategic developments", "CSP declares hostilities", "CSP", "FAMa", v)
+        for f in sorted({u.faction for u in on_target}):
+            atrocity(model, f, v)
+    defenders = [u for u in model.grid[v].agents
+                 if isinstance(u, ForceUnit) and u.mission is not mission and not u.route
+                 and model.hostile(mission.side, u.faction)]
+    if defenders:
+        won = battle(model, v, on_target, defenders, "Armed clash" if mission.side in STATE else "Attack")
+        if mission.side not in STATE:
+            model.record_strike(mission.side, v)
+            partner_strike(model, mission.side, v)
+        if not won:
+            if mission in model.missions:
+                model.end_mission(mission, success=False)
+            return
+        if mission.side not in STATE:
+            model.log("Strategic developments", "Non-state actor overtakes territory", FACTIONS[mission.side], "", v)
+    if mission.side in STATE:
+        model.influence[v] *= 1 - p["op_influence_cut"]
+        mission.days_on_target += 1
+        if mission.days_on_target >= p["operation_days"]:
+            model.end_mission(mission, success=True)
+    else:
+        if not defenders:
+            model.log("Strategic developments", "Non-state actor overtakes territory", FACTIONS[mission.side], "", v)
+        model.end_mission(mission, success=True)
+
+
+def partner_strike(model, group: int, v: int) -> None:
+    """Tacit cooperation: the partner group, if it has fighters within reach, hits the same town the same day."""
+    partner = {JNIM: CSP, CSP: JNIM}.get(group)
+    if partner is None or (partner == CSP and not model.csp_at_war):
+        return
+    if model.streams["combat"].random() >= model.p["jnim_csp_cooperation"]:
+        return
+    if not any(model.presence[w, partner] > 0 for w in model.reach[v]):
+        return
+    targets = [u for u in model.grid[v].agents
+               if isinstance(u, ForceUnit) and u.faction in STATE and not u.route]
+    if not targets:
+        return
+    lost = _take_losses(targets, model.p["ied_loss"] * sum(u.strength for u in targets))
+    model.log("Explosions/Remote violence", "Remote explosive/landmine/IED", FACTIONS[partner],
+              "/".join(sorted({u.name for u in targets})), v, lost)
+    model.record_strike(partner, v)
+
+
+def corridor_attack(model, unit: ForceUnit, a: int, b: int) -> None:
+    """A day on the corridor a–b: IEDs (JNIM, ISSP) and ambushes by hostile groups influential at either end."""
+    p, rng = model.p, model.streams["corridors"]
+    inf = model.influence[[a, b]].max(axis=0)  # columns: JNIM, CSP, ISSP
+    coop = p["jnim_csp_cooperation"]
+    draws = rng.random(2)
+    for group, col in ((JNIM, 0), (CSP, 1), (ISSP, 2)):
+        if inf[col] == 0 or not model.hostile(group, unit.faction) and not (group == JNIM and unit.faction == CSP):
+            continue
+        spare = 1 - coop if {group, unit.faction} == {JNIM, CSP} else 1.0  # JNIM's IEDs spare the rebels
+        if group != CSP and draws[0] < p["ied_rate"] * inf[col] * spare:
+            lost = _take_losses([unit], p["ied_loss"] * unit.strength)
+            model.log("Explosions/Remote violence", "Remote explosive/landmine/IED", FACTIONS[group], unit.name, a, lost)
+            model.record_strike(group, a)
+            return
+        if group != JNIM or unit.faction != CSP:
+            if draws[1] < p["ambush_rate"] * inf[col] * spare:
+                lost = _take_losses([unit], p["ambush_loss"] * unit.strength)
+                model.log("Battles", "Ambush", FACTIONS[group], unit.name, a, lost)
+                model.record_strike(group, a)
+                return
+
+
+def atrocity(model, faction: int, v: int) -> None:
+    """Forces of ``faction`` operating in ``v`` may harm civilians; it adds grievance there."""
+    if faction not in ATROCITY_PROB:
+        return
+    p, rng = model.p, model.streams["atrocities"]
+    prob = p[ATROCITY_PROB[faction]] * (1 - p["un_deterrence"] * model.un_near[v])
+    if rng.random() >= prob:
+        return
+    killed = 1 + rng.poisson(p["atrocity_fatalities"] - 1)
+    model.grievance[v] += p["grievance_per_death"] * killed
+    model.new_atrocities[faction] += 1
+    model.cum_atrocities[faction] += 1
+    model.atrocities_by_town[v] += 1
+    model.log("Violence against civilians", "Attack", FACTIONS[faction], "Civilians", v, killed, civilians=True)

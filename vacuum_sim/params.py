@@ -1,0 +1,182 @@
+"""The parameter table: the one source of truth for every model parameter.
+
+The scenario loader, the CLI's ``--set``, the browser app's sliders, the sweep
+files and the generated parameter doc all read this table.  Each row gives the
+default (the historical 2023 calibration), the allowed range, the unit, whether
+the parameter is a *lever* (a policy choice) or an *uncertainty* (what nobody
+controls), and its source.  ``[S#]``/``[SEED]`` refer to ``vacuum_sim/data/SOURCES.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    default: float | int | bool
+    low: float
+    high: float
+    unit: str
+    kind: str  # "lever" or "uncertainty"
+    group: str
+    label: str
+    source: str
+
+    @property
+    def dtype(self) -> type:
+        return type(self.default)
+
+    def check(self, value):
+        """Return ``value`` coerced to this parameter's type, or raise ValueError saying what is allowed."""
+        if self.dtype is bool:
+            if not isinstance(value, bool):
+                raise ValueError(f"must be true or false, got {value!r}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"must be a number in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")
+        if self.dtype is int and value != int(value):
+            raise ValueError(f"must be a whole number in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")
+        if not self.low <= value <= self.high:
+            raise ValueError(f"must be in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")
+        return self.dtype(value)
+
+
+PARAMS: tuple[Param, ...] = (
+    # --- forces ---------------------------------------------------------------
+    Param("unit_size", 100, 20, 2000, "personnel/unit", "uncertainty", "forces",
+       "Personnel per force unit (agent)", "assumption: company-sized units; sets agent count, not force totals"),
+    Param("fama_manpower", 12000, 0, 100000, "personnel", "lever", "forces",
+       "Army (FAMa) manpower deployable in the theatre",
+       "assumption: ~60 % of the 18,000–20,000 army strength of 2020–22 [S59]"),
+    Param("wagner_manpower", 1000, 0, 10000, "personnel", "lever", "forces",
+       "Wagner Group contingent", "[SEED] '1,000-strong contingent'; up to ~2,000 incl. support [S135]"),
+    Param("un_troops", 12947, 0, 20000, "personnel", "lever", "forces",
+       "MINUSMA uniformed personnel at start", "[S16, S21] UN plan to repatriate 12,947 uniformed personnel"),
+    Param("jnim_fighters", 5000, 0, 30000, "personnel", "uncertainty", "forces",
+       "JNIM fighters in the modelled area", "assumption: no sourced 2023 estimate"),
+    Param("csp_fighters", 3500, 0, 20000, "personnel", "uncertainty", "forces",
+       "CSP (Tuareg rebel) fighters", "inference 3,000–4,000 from 2012 MNLA and 2024 FLA figures (timeline A)"),
+    Param("issp_fighters", 0, 0, 10000, "personnel", "uncertainty", "forces",
+       "Islamic State Sahel Province fighters (optional sixth force)",
+       "'several hundred' in one 2022 assault [S102]; off by default"),
+    # --- limited capacity -----------------------------------------------------
+    Param("garrison_size", 200, 20, 2000, "personnel/base", "lever", "capacity",
+       "Personnel needed to hold one base", "assumption: two companies per camp"),
+    Param("ops_per_month", 8.0, 0.0, 60.0, "operations/month", "lever", "capacity",
+       "Army operations tempo (launches per month)",
+       "[SEED] ~5/month in the centre Apr–Jul 2023; ≥20 in the north Aug–Oct 2023"),
+    Param("operation_size", 600, 100, 5000, "personnel", "lever", "capacity",
+       "Army personnel per operation", "[S7, S31] Kidal column of 600 FAMa, Oct 2023"),
+    Param("wagner_per_operation", 200, 0, 2000, "personnel", "lever", "capacity",
+       "Wagner personnel accompanying an army operation", "[S7] 150–200 Wagner with the Kidal column"),
+    Param("north_share", 0.85, 0.0, 1.0, "share", "lever", "capacity",
+       "Share of army operations sent north when the north has targets",
+       "calibrated to [SEED]: ≥20 ops north vs 2 in the centre Aug–Oct 2023"),
+    Param("operation_days", 4, 1, 60, "days", "lever", "capacity",
+       "Days an operation stays on target", "assumption"),
+    Param("supply_attrition", 0.00003, 0.0, 0.01, "share/day per 100 km", "uncertainty", "capacity",
+       "Daily strength loss per 100 km from the nearest supply hub", "assumption"),
+    # --- movement -------------------------------------------------------------
+    Param("speed_paved", 250.0, 10.0, 1000.0, "km/day", "uncertainty", "movement",
+       "Convoy speed on paved roads", "assumption"),
+    Param("speed_track", 80.0, 5.0, 500.0, "km/day", "uncertainty", "movement",
+       "Convoy speed on tracks", "assumption; Gao–Anéfis column took ~5 days for ~220 km [S7, S44]"),
+    Param("speed_seasonal", 40.0, 1.0, 300.0, "km/day", "uncertainty", "movement",
+       "Convoy speed on seasonal tracks", "assumption"),
+    Param("speed_river", 100.0, 5.0, 500.0, "km/day", "uncertainty", "movement",
+       "Travel speed on the Niger river", "assumption"),
+    # --- combat ---------------------------------------------------------------
+    Param("lethality", 0.015, 0.0, 1.0, "losses per effective enemy per round", "uncertainty", "combat",
+       "Lanchester square-law attrition coefficient", "assumption"),
+    Param("effectiveness_fama", 1.0, 0.1, 5.0, "relative", "uncertainty", "combat",
+       "Combat effectiveness of FAMa", "reference value"),
+    Param("effectiveness_wagner", 1.6, 0.1, 5.0, "relative", "uncertainty", "combat",
+       "Combat effectiveness of Wagner", "assumption (air support, heavier weapons)"),
+    Param("effectiveness_un", 1.2, 0.1, 5.0, "relative", "uncertainty", "combat",
+       "Combat effectiveness of UN troops", "assumption"),
+    Param("effectiveness_jnim", 1.0, 0.1, 5.0, "relative", "uncertainty", "combat",
+       "Combat effectiveness of JNIM", "assumption"),
+    Param("effectiveness_csp", 1.1, 0.1, 5.0, "relative", "uncertainty", "combat",
+       "Combat effectiveness of CSP", "assumption (Bourem, Léré, Dioura raids [S8, S43, S36])"),
+    Param("effectiveness_issp", 1.0, 0.1, 5.0, "relative", "uncertainty", "combat",
+       "Combat effectiveness of ISSP", "assumption"),
+    Param("fortification", 2.0, 1.0, 10.0, "multiplier", "uncertainty", "combat",
+       "Effectiveness multiplier for defenders of an army base or UN camp", "assumption"),
+    Param("retreat_ratio", 0.6, 0.0, 1.0, "share", "uncertainty", "combat",
+       "A side breaks off when reduced below this share of its starting strength", "assumption"),
+    Param("ied_rate", 0.05, 0.0, 1.0, "per day of travel", "uncertainty", "combat",
+       "Daily chance of an IED on a corridor fully under hostile influence", "assumption; 134 IED attacks on MINUSMA in 2022 [S76]"),
+    Param("ied_loss", 0.04, 0.0, 1.0, "share", "uncertainty", "combat",
+       "Share of a unit's strength lost to an IED", "assumption"),
+    Param("ambush_rate", 0.02, 0.0, 1.0, "per day of travel", "uncertainty", "combat",
+       "Daily chance of an ambush on a corridor fully under hostile influence", "assumption"),
+    Param("ambush_loss", 0.08, 0.0, 1.0, "share", "uncertainty", "combat",
+       "Share of a unit's strength lost in an ambush", "assumption"),
+    # --- insurgent behaviour --------------------------------------------------
+    Param("jnim_attack_rate", 0.02, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
+       "Daily chance an idle JNIM unit looks for a target", "assumption"),
+    Param("csp_attack_rate", 0.03, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
+       "Daily chance an idle CSP unit at war looks for a target", "assumption"),
+    Param("attack_odds", 1.2, 0.1, 10.0, "force ratio", "uncertainty", "insurgents",
+       "Minimum attacker/defender effective force ratio to assault a town", "assumption"),
+    Param("vacated_base_value", 4.0, 0.0, 20.0, "relative weight", "uncertainty", "insurgents",
+       "Attraction of an unheld vacated UN base as a target", "assumption; CSP seized Aguelhok camp the day the UN left [SEED]"),
+    Param("jnim_csp_cooperation", 0.8, 0.0, 1.0, "0 hostile … 1 tacit allies", "uncertainty", "insurgents",
+       "JNIM–rebel relationship", "[SEED] same-place attacks within 24 h; JNIM IEDs spare rebels"),
+    # --- UN -------------------------------------------------------------------
+    Param("un_withdrawal", True, 0, 1, "", "lever", "un",
+       "The UN withdraws on the scenario's closure dates", "[S14] Res. 2690 (30 Jun 2023)"),
+    Param("withdrawal_shift_days", 0, -120, 730, "days", "lever", "un",
+       "Shift every planned closure date by this many days", "scenario lever"),
+    Param("withdrawal_stretch", 1.0, 0.1, 5.0, "factor", "lever", "un",
+       "Stretch the closure timetable after the first closure (<1 faster, >1 slower)", "scenario lever"),
+    Param("un_deterrence", 0.8, 0.0, 1.0, "share", "uncertainty", "un",
+       "Reduction of attacks and abuses in and next to a town with an open UN base", "assumption"),
+    # --- atrocities, grievance, recruitment -------------------------------------
+    Param("atrocity_prob_fama", 0.05, 0.0, 1.0, "per operation", "lever", "atrocities",
+       "Chance that FAMa harms civilians during an operation", "assumption; FAMa abuses documented before Wagner [S65]"),
+    Param("atrocity_prob_wagner", 0.35, 0.0, 1.0, "per operation", "lever", "atrocities",
+       "Chance that Wagner harms civilians during an operation",
+       "[SEED] ≥11 violations since 5 Oct 2023, mostly Wagner; Moura 2022 [S65]"),
+    Param("atrocity_prob_jnim", 0.08, 0.0, 1.0, "per attack", "uncertainty", "atrocities",
+       "Chance that a JNIM attack harms civilians", "assumption; Banikane boat attack [S32]"),
+    Param("atrocity_prob_csp", 0.02, 0.0, 1.0, "per attack", "uncertainty", "atrocities",
+       "Chance that a CSP attack harms civilians", "assumption"),
+    Param("atrocity_prob_issp", 0.2, 0.0, 1.0, "per attack", "uncertainty", "atrocities",
+       "Chance that an ISSP attack harms civilians", "assumption; Talataye 2022 [S102]"),
+    Param("atrocity_fatalities", 8.0, 1.0, 500.0, "civilians", "uncertainty", "atrocities",
+       "Mean civilians killed per atrocity", "assumption; ACLED: 456 killed in 9 incidents Jan–Apr 2022 [S65]"),
+    Param("grievance_per_death", 0.01, 0.0, 1.0, "per civilian killed", "uncertainty", "grievance",
+       "Grievance added in a town per civilian killed there", "assumption"),
+    Param("grievance_spread", 0.05, 0.0, 1.0, "share/day", "uncertainty", "grievance",
+       "Share of the gap to neighbouring towns' grievance closed each day", "assumption"),
+    Param("grievance_decay", 0.005, 0.0, 1.0, "share/day", "uncertainty", "grievance",
+       "Daily decay of grievance (half-life ≈ 140 days at 0.005)", "assumption"),
+    Param("base_grievance", 0.1, 0.0, 1.0, "index", "uncertainty", "grievance",
+       "Background grievance not caused by atrocities", "assumption"),
+    Param("recruit_rate", 0.00003, 0.0, 0.01, "recruits/inhabitant/day", "uncertainty", "recruitment",
+       "Recruits per inhabitant per day at full influence and grievance", "assumption"),
+    Param("recruit_cap", 1.5, 0.0, 100.0, "recruits/town/day", "uncertainty", "recruitment",
+       "Most recruits one group can raise in one town per day", "assumption"),
+    # --- influence and control ------------------------------------------------
+    Param("insurgent_growth", 0.02, 0.0, 1.0, "share/day", "uncertainty", "influence",
+       "Daily growth of a group's influence where its fighters are present", "assumption"),
+    Param("influence_spread", 0.01, 0.0, 1.0, "share/day", "uncertainty", "influence",
+       "Daily diffusion of influence along corridors", "assumption"),
+    Param("influence_decay", 0.01, 0.0, 1.0, "share/day", "uncertainty", "influence",
+       "Daily decay of a group's influence where none of its fighters stand", "assumption"),
+    Param("garrison_suppression", 0.02, 0.0, 1.0, "share/day", "uncertainty", "influence",
+       "Daily decay of insurgent influence where state forces are present", "assumption"),
+    Param("op_influence_cut", 0.3, 0.0, 1.0, "share/day", "uncertainty", "influence",
+       "Share of insurgent influence removed per day of a state operation", "assumption"),
+    Param("control_threshold", 0.5, 0.05, 1.0, "influence", "uncertainty", "influence",
+       "Influence a group needs to control a town without armed presence", "assumption"),
+)
+
+BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+
+
+def defaults() -> dict:
+    return {p.name: p.default for p in PARAMS}
