@@ -64,26 +64,48 @@ class _ControlFrames:
         first = control.iloc[0]
         self.town_markers = plots.draw_towns(map_ax, self.towns, plots.controllers_for(self.towns, first))
         self.un_open, self.un_closed = plots.draw_un_sites(
-            map_ax, self.towns, *plots.un_site_status(self.towns, first.name))
-        self.stamp = map_ax.text(0.02, 0.975, "", transform=map_ax.transAxes, ha="left",
-                                 va="top", fontsize=16, weight="bold",
-                                 bbox={"facecolor": "white", "edgecolor": "#888888"})
-        self.fig.text(0.02, 0.965, "Who holds Mali's towns as the UN mission withdraws",
-                      fontsize=14, va="bottom")
+            map_ax, self.towns, *plots.un_site_status(self.towns, first.name)
+        )
+        self.stamp = map_ax.text(
+            0.02,
+            0.975,
+            "",
+            transform=map_ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=16,
+            weight="bold",
+            bbox={"facecolor": "white", "edgecolor": "#888888"},
+        )
+        self.fig.text(0.02, 0.965, "Who holds Mali's towns as the UN mission withdraws", fontsize=14, va="bottom")
 
         present = set(np.unique(control.to_numpy()))
-        style = {"fontsize": 8, "title_fontsize": 9, "frameon": False, "alignment": "left"}
-        self.fig.legend(handles=plots.controller_handles(present), title="Town held by",
-                        loc="upper left", bbox_to_anchor=(0.74, 0.93), **style)
-        self.fig.legend(handles=plots.key_handles(corridors), title="Key", loc="upper left",
-                        bbox_to_anchor=(0.74, 0.62), labelspacing=0.8, **style)
+        self.fig.legend(
+            handles=plots.controller_handles(present),
+            title="Town held by",
+            loc="upper left",
+            bbox_to_anchor=(0.74, 0.93),
+            **plots.LEGEND_STYLE,
+        )
+        self.fig.legend(
+            handles=plots.key_handles(corridors),
+            title="Key",
+            loc="upper left",
+            bbox_to_anchor=(0.74, 0.62),
+            labelspacing=0.8,
+            **plots.LEGEND_STYLE,
+        )
         plots.add_footer(self.fig, metadata)
 
         strip = self.fig.add_axes((0.07, 0.07, 0.88, 0.13))
         shares = plots.national_shares(metrics).fillna(0)
         shares = shares.loc[:, shares.gt(0).any()]
-        strip.stackplot(shares.index, *(shares[c] for c in shares.columns),
-                        colors=[plots.COLOURS[c] for c in shares.columns], linewidth=0)
+        strip.stackplot(
+            shares.index,
+            *(shares[c] for c in shares.columns),
+            colors=[plots.COLOURS[c] for c in shares.columns],
+            linewidth=0,
+        )
         strip.set_xlim(shares.index[0], shares.index[-1])
         strip.set_ylim(0, 1)
         strip.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -92,13 +114,19 @@ class _ControlFrames:
             strip.spines[side].set_visible(False)
         plots.date_axis(strip)
         self.strip_end = mdates.date2num(shares.index[-1])
-        self.cover = strip.add_patch(Rectangle(
-            (0, 0), 0, 1, transform=blended_transform_factory(strip.transData, strip.transAxes),
-            facecolor="white", edgecolor="none"))
+        self.cover = strip.add_patch(
+            Rectangle(
+                (0, 0),
+                0,
+                1,
+                transform=blended_transform_factory(strip.transData, strip.transAxes),
+                facecolor="white",
+                edgecolor="none",
+            )
+        )
         self.now = strip.axvline(shares.index[0], color="black", linewidth=1.2)
 
-        self.dynamic = (self.un_open, self.un_closed, self.town_markers, *town_names,
-                        self.stamp, self.cover, self.now)
+        self.dynamic = (self.un_open, self.un_closed, self.town_markers, *town_names, self.stamp, self.cover, self.now)
         for artist in self.dynamic:
             artist.set_animated(True)
         self.canvas.draw()
@@ -119,10 +147,8 @@ class _ControlFrames:
     def render(self, row: pd.Series) -> np.ndarray:
         """RGB frame for one control row (its name is the date)."""
         date = row.name
-        self.town_markers.set_facecolors(
-            plots.town_colours(plots.controllers_for(self.towns, row)))
-        for markers, mask in zip((self.un_open, self.un_closed),
-                                 plots.un_site_status(self.towns, date)):
+        self.town_markers.set_facecolors(plots.town_colours(plots.controllers_for(self.towns, row)))
+        for markers, mask in zip((self.un_open, self.un_closed), plots.un_site_status(self.towns, date)):
             markers.set_offsets(self.xy[mask])
             markers.set_sizes(self.un_sizes[mask])
         self.stamp.set_text(plots.format_date(date))
@@ -142,9 +168,17 @@ class _ControlFrames:
         return np.asarray(indexed.convert("RGB"))
 
 
-def animate_control(towns: pd.DataFrame, corridors: pd.DataFrame, control: pd.DataFrame,
-                    metrics: pd.DataFrame, out_path, fps: int = 8, every: int = 7,
-                    metadata=None, mp4: bool = True) -> dict:
+def animate_control(
+    towns: pd.DataFrame,
+    corridors: pd.DataFrame,
+    control: pd.DataFrame,
+    metrics: pd.DataFrame,
+    out_path,
+    fps: int = 8,
+    every: int = 7,
+    metadata=None,
+    mp4: bool = True,
+) -> dict:
     """Write a GIF of the control map (and an MP4 beside it when ffmpeg is available).
 
     One frame every `every` days plus the last day, which is held for two seconds.
@@ -158,9 +192,13 @@ def animate_control(towns: pd.DataFrame, corridors: pd.DataFrame, control: pd.Da
     frames = _ControlFrames(towns, corridors, control, metrics, metadata)
     dates = frame_dates(control.index, every)
     durations = [round(1000 / fps)] * (len(dates) - 1) + [LAST_FRAME_HOLD_MS]
-    video = (imageio_v2.get_writer(mp4_path, format="FFMPEG", fps=fps, codec="libx264",
-                                   pixelformat="yuv420p", ffmpeg_log_level="error")
-             if mp4_path else None)
+    video = (
+        imageio_v2.get_writer(
+            mp4_path, format="FFMPEG", fps=fps, codec="libx264", pixelformat="yuv420p", ffmpeg_log_level="error"
+        )
+        if mp4_path
+        else None
+    )
     # Frames arrive with at most 256 colours, so the writer's own per-frame quantisation
     # (bits=8, which also keeps memory low until the GIF is saved on close) is exact.
     with imageio.imopen(gif_path, "w", plugin="pillow") as gif:
@@ -175,6 +213,5 @@ def animate_control(towns: pd.DataFrame, corridors: pd.DataFrame, control: pd.Da
         video.close()
 
     seconds = time.perf_counter() - started
-    print(f"animation: {len(dates)} frames in {seconds:.1f} s -> {gif_path}"
-          + (f", {mp4_path}" if mp4_path else ""))
+    print(f"animation: {len(dates)} frames in {seconds:.1f} s -> {gif_path}" + (f", {mp4_path}" if mp4_path else ""))
     return {"gif": gif_path, "mp4": mp4_path, "frames": len(dates), "seconds": seconds}

@@ -128,8 +128,10 @@ def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
         model.end_mission(mission, success=True)
 
 
-def partner_strike(model, group: int, v: int) -> None:
-    """Tacit cooperation: the partner group, if it has fighters within reach, hits the same town the same day."""
+def partner_strike(model, group: int, v: int, targets: list[ForceUnit] | None = None) -> None:
+    """Tacit cooperation: the partner group, if it has fighters within reach, hits the same place the same day.
+
+    ``targets`` defaults to the state forces standing in town ``v`` (for a convoy hit on a corridor, the convoy)."""
     partner = {JNIM: CSP, CSP: JNIM}.get(group)
     if partner is None or (partner == CSP and not model.csp_at_war):
         return
@@ -137,8 +139,10 @@ def partner_strike(model, group: int, v: int) -> None:
         return
     if not any(model.presence[w, partner] > 0 for w in model.reach[v]):
         return
-    targets = [u for u in model.grid[v].agents
-               if isinstance(u, ForceUnit) and u.faction in STATE and not u.route]
+    if targets is None:
+        targets = [u for u in model.grid[v].agents
+                   if isinstance(u, ForceUnit) and u.faction in STATE and not u.route]
+    targets = [u for u in targets if u.strength >= 1.0]
     if not targets:
         return
     lost = _take_losses(targets, model.p["ied_loss"] * sum(u.strength for u in targets))
@@ -161,12 +165,16 @@ def corridor_attack(model, unit: ForceUnit, a: int, b: int) -> None:
             lost = _take_losses([unit], p["ied_loss"] * unit.strength)
             model.log("Explosions/Remote violence", "Remote explosive/landmine/IED", FACTIONS[group], unit.name, a, lost)
             model.record_strike(group, a)
+            if unit.faction in STATE:
+                partner_strike(model, group, a, [unit])
             return
         if group != JNIM or unit.faction != CSP:
             if draws[1] < p["ambush_rate"] * inf[col] * spare:
                 lost = _take_losses([unit], p["ambush_loss"] * unit.strength)
                 model.log("Battles", "Ambush", FACTIONS[group], unit.name, a, lost)
                 model.record_strike(group, a)
+                if unit.faction in STATE:
+                    partner_strike(model, group, a, [unit])
                 return
 
 

@@ -117,8 +117,9 @@ PARAMS: tuple[Param, ...] = (
     # --- insurgent behaviour --------------------------------------------------
     Param("jnim_attack_rate", 0.02, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
        "Daily chance an idle JNIM unit looks for a target", "assumption"),
-    Param("csp_attack_rate", 0.03, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
-       "Daily chance an idle CSP unit at war looks for a target", "assumption"),
+    Param("csp_attack_rate", 0.06, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
+       "Daily chance an idle CSP unit at war looks for a target",
+       "calibrated to [SEED]: ≥5 army bases overrun Sep–Oct 2023"),
     Param("attack_odds", 1.2, 0.1, 10.0, "force ratio", "uncertainty", "insurgents",
        "Minimum attacker/defender effective force ratio to assault a town", "assumption"),
     Param("vacated_base_value", 4.0, 0.0, 20.0, "relative weight", "uncertainty", "insurgents",

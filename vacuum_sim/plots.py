@@ -64,14 +64,15 @@ CORRIDOR_LABELS = {
 # Lon/lat window around Mali and the latitude used to keep shapes undistorted.
 MAP_EXTENT = (-13.8, 4.9, 9.7, 25.4)
 MAP_ASPECT = 1 / np.cos(np.radians(17.5))
+# Neighbour name positions (lon, lat, rotation): inside each country and the map window.
 NEIGHBOUR_LABELS = {
-    "Algeria": (0.6, 24.4),
-    "Mauritania": (-9.6, 21.0),
-    "Niger": (3.4, 13.4),
-    "Burkina Faso": (-1.4, 12.4),
-    "Côte d'Ivoire": (-6.2, 10.0),
-    "Guinea": (-10.9, 10.6),
-    "Senegal": (-12.55, 13.2),
+    "Algeria": (0.6, 24.4, 0),
+    "Mauritania": (-9.6, 21.0, 0),
+    "Niger": (3.4, 13.4, 0),
+    "Burkina Faso": (-1.4, 12.4, 0),
+    "Côte d'Ivoire": (-6.2, 10.0, 0),
+    "Guinea": (-10.9, 10.6, 0),
+    "Senegal": (-13.3, 13.9, 90),
 }
 # Towns named on every map: display label and text offset in points.
 MAJOR_TOWNS = {
@@ -96,16 +97,35 @@ BENCHMARK_PER_1000 = 20
 # State operations reported in the source analysis (CTP update of 25 Oct 2023): window,
 # average monthly rate, window total when one was reported, and how to say it.
 REPORTED_OPS = (
-    {"zone": "north", "start": "2023-08-01", "end": "2023-10-25", "rate": 20 / 2.83,
-     "total": 20, "text": "≥20 operations, 1 Aug–25 Oct 2023"},
-    {"zone": "centre", "start": "2023-04-01", "end": "2023-07-31", "rate": 5.0,
-     "total": None, "text": "≈5 operations/month, Apr–Jul 2023"},
-    {"zone": "centre", "start": "2023-08-01", "end": "2023-10-25", "rate": 2 / 2.83,
-     "total": 2, "text": "2 operations, 1 Aug–25 Oct 2023"},
+    {
+        "zone": "north",
+        "start": "2023-08-01",
+        "end": "2023-10-25",
+        "rate": 20 / 2.83,
+        "total": 20,
+        "text": "≥20 operations, 1 Aug–25 Oct 2023",
+    },
+    {
+        "zone": "centre",
+        "start": "2023-04-01",
+        "end": "2023-07-31",
+        "rate": 5.0,
+        "total": None,
+        "text": "≈5 operations/month, Apr–Jul 2023",
+    },
+    {
+        "zone": "centre",
+        "start": "2023-08-01",
+        "end": "2023-10-25",
+        "rate": 2 / 2.83,
+        "total": 2,
+        "text": "2 operations, 1 Aug–25 Oct 2023",
+    },
 )
 REPORTED_PERIOD = (pd.Timestamp("2023-04-01"), pd.Timestamp("2023-10-25"))
 REPORTED_LABEL = "reported (CTP, 25 Oct 2023)"
 DATA_CUTOFF = pd.Timestamp("2023-10-25")
+LEGEND_STYLE = {"fontsize": 8, "title_fontsize": 9, "frameon": False, "alignment": "left"}
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -124,10 +144,7 @@ def footer_text(metadata: Mapping | None) -> str | None:
     seed = metadata.get("seed", "?")
     if isinstance(seed, (list, tuple)):
         seed = f"{min(seed)}–{max(seed)} ({len(seed)} runs)" if seed else "?"
-    return (
-        f"vacuum-sim {metadata.get('version', '?')} · "
-        f"scenario {metadata.get('scenario', '?')} · seed {seed}"
-    )
+    return f"vacuum-sim {metadata.get('version', '?')} · scenario {metadata.get('scenario', '?')} · seed {seed}"
 
 
 def add_footer(fig: Figure, metadata: Mapping | None) -> None:
@@ -149,8 +166,9 @@ def _as_bool(values: pd.Series) -> pd.Series:
     return text.isin(["yes", "true", "1", "y"])
 
 
-def date_axis(ax) -> None:
-    locator = mdates.AutoDateLocator(minticks=4, maxticks=9)
+def date_axis(ax, maxticks: int = 9) -> None:
+    """Calendar dates on the x axis, labelled compactly (month names, years at year breaks)."""
+    locator = mdates.AutoDateLocator(minticks=max(2, maxticks // 2), maxticks=maxticks)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
@@ -171,6 +189,7 @@ def _mark_data_cutoff(ax, dates: pd.DatetimeIndex, label: bool) -> None:
                 va="top",
                 fontsize=7,
                 color="#444444",
+                bbox={"facecolor": "white", "alpha": 0.7, "edgecolor": "none", "pad": 1},
             )
 
 
@@ -223,11 +242,8 @@ def un_site_status(towns: pd.DataFrame, date, un_open=None) -> tuple[np.ndarray,
     if un_open is not None:
         open_ = towns["name"].isin(list(un_open)).to_numpy() & is_site
     else:
-        closure = pd.to_datetime(towns.get("un_closure"), errors="coerce")
-        if closure is None:
-            open_ = is_site.copy()
-        else:
-            open_ = is_site & ~(closure.to_numpy() <= np.datetime64(pd.Timestamp(date)))
+        closure = pd.to_datetime(towns.get("un_closure", pd.Series(pd.NaT, index=towns.index)), errors="coerce")
+        open_ = is_site & ~(closure <= pd.Timestamp(date)).to_numpy()
     return open_, is_site & ~open_
 
 
@@ -249,9 +265,12 @@ def draw_basemap(ax, towns: pd.DataFrame, corridors: pd.DataFrame) -> list:
                 zorder=3 if is_mali else 1,
             )
         if name in NEIGHBOUR_LABELS:
+            lon, lat, rotation = NEIGHBOUR_LABELS[name]
             ax.text(
-                *NEIGHBOUR_LABELS[name],
+                lon,
+                lat,
                 name,
+                rotation=rotation,
                 ha="center",
                 va="center",
                 fontsize=8,
@@ -329,12 +348,27 @@ def draw_un_sites(ax, towns: pd.DataFrame, open_: np.ndarray, closed: np.ndarray
     xy = towns[["lon", "lat"]].to_numpy()
     sizes = un_square_sizes(towns)
     open_sites = ax.scatter(
-        xy[open_, 0], xy[open_, 1], s=sizes[open_], marker="s", facecolors="none",
-        edgecolors=COLOURS["UN"], linewidths=1.8, zorder=9, gid="un_open",
+        xy[open_, 0],
+        xy[open_, 1],
+        s=sizes[open_],
+        marker="s",
+        facecolors="none",
+        edgecolors=COLOURS["UN"],
+        linewidths=1.8,
+        zorder=9,
+        gid="un_open",
     )
     closed_sites = ax.scatter(
-        xy[closed, 0], xy[closed, 1], s=sizes[closed], marker="s", facecolors="none",
-        edgecolors="#555555", linewidths=1.0, linestyles="--", zorder=9, gid="un_closed",
+        xy[closed, 0],
+        xy[closed, 1],
+        s=sizes[closed],
+        marker="s",
+        facecolors="none",
+        edgecolors="#555555",
+        linewidths=1.0,
+        linestyles="--",
+        zorder=9,
+        gid="un_closed",
     )
     return open_sites, closed_sites
 
@@ -343,8 +377,17 @@ def controller_handles(present: Iterable[str]) -> list[Line2D]:
     """Legend entries, in canonical order, for the controllers present."""
     present = set(present)
     return [
-        Line2D([], [], marker="o", linestyle="none", markersize=8, markerfacecolor=COLOURS[c],
-               markeredgecolor="#222222", markeredgewidth=0.6, label=LABELS[c])
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=8,
+            markerfacecolor=COLOURS[c],
+            markeredgecolor="#222222",
+            markeredgewidth=0.6,
+            label=LABELS[c],
+        )
         for c in CONTROLLERS
         if c in present
     ]
@@ -354,10 +397,8 @@ def key_handles(corridors: pd.DataFrame) -> list[Line2D]:
     """Legend entries for UN camps, corridor kinds present and the population scale."""
     square = {"marker": "s", "linestyle": "none", "markersize": 11, "markerfacecolor": "none"}
     handles = [
-        Line2D([], [], markeredgecolor=COLOURS["UN"], markeredgewidth=1.8,
-               label="UN camp open", **square),
-        Line2D([], [], markeredgecolor="#555555", markeredgewidth=1.0,
-               label="UN camp closed", **square),
+        Line2D([], [], markeredgecolor=COLOURS["UN"], markeredgewidth=1.8, label="UN camp open", **square),
+        Line2D([], [], markeredgecolor="#555555", markeredgewidth=1.0, label="UN camp closed", **square),
     ]
     handles += [
         Line2D([], [], label=CORRIDOR_LABELS[kind], **style)
@@ -366,11 +407,30 @@ def key_handles(corridors: pd.DataFrame) -> list[Line2D]:
     ]
     for pop, label in ((10_000, "10,000 people"), (100_000, "100,000"), (1_000_000, "1 million")):
         area = town_sizes(pd.Series([pop]))[0]
-        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=np.sqrt(area),
-                              markerfacecolor="white", markeredgecolor="#222222", label=label))
-    handles.append(Line2D([], [], marker="o", linestyle="none", markersize=np.sqrt(SIZE_UNKNOWN),
-                          markerfacecolor="white", markeredgecolor="#222222",
-                          label="population unknown"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="none",
+                markersize=np.sqrt(area),
+                markerfacecolor="white",
+                markeredgecolor="#222222",
+                label=label,
+            )
+        )
+    handles.append(
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="none",
+            markersize=np.sqrt(SIZE_UNKNOWN),
+            markerfacecolor="white",
+            markeredgecolor="#222222",
+            label="population unknown",
+        )
+    )
     return handles
 
 
@@ -394,8 +454,7 @@ def _with_closures(towns: pd.DataFrame, un_closures) -> pd.DataFrame:
 # ---------------------------------------------------------------- maps
 
 
-def control_map(towns, corridors, control_row: pd.Series, un_open=None, ax=None, title=None,
-                metadata=None) -> Figure:
+def control_map(towns, corridors, control_row: pd.Series, un_open=None, ax=None, title=None, metadata=None) -> Figure:
     """Map of who holds each town on one date (`control_row.name`), with UN camps and corridors.
 
     Without `ax` the figure gets a side column for the legends; with `ax` the legends are
@@ -410,26 +469,33 @@ def control_map(towns, corridors, control_row: pd.Series, un_open=None, ax=None,
         host, x_anchor = ax, 1.01
     fig = ax.figure
     controllers = _draw_map_panel(ax, towns, corridors, control_row, un_open)
-    ax.set_title(title or f"Who holds Mali's towns on {format_date(control_row.name)}",
-                 fontsize=12)
-    style = {"fontsize": 8, "title_fontsize": 9, "frameon": False, "alignment": "left"}
-    who = host.legend(handles=controller_handles(controllers), title="Town held by",
-                      loc="upper left", bbox_to_anchor=(x_anchor, 1), **style)
+    ax.set_title(title or f"Who holds Mali's towns on {format_date(control_row.name)}", fontsize=12)
+    who = host.legend(
+        handles=controller_handles(controllers),
+        title="Town held by",
+        loc="upper left",
+        bbox_to_anchor=(x_anchor, 1),
+        **LEGEND_STYLE,
+    )
     host.add_artist(who)
-    host.legend(handles=key_handles(corridors), title="Key", labelspacing=0.9,
-                loc="lower left", bbox_to_anchor=(x_anchor, 0), **style)
+    host.legend(
+        handles=key_handles(corridors),
+        title="Key",
+        labelspacing=0.9,
+        loc="lower left",
+        bbox_to_anchor=(x_anchor, 0),
+        **LEGEND_STYLE,
+    )
     add_footer(fig, metadata)
     return fig
 
 
 def _nearest_rows(control: pd.DataFrame, dates) -> list[pd.Series]:
-    positions = control.index.get_indexer(pd.DatetimeIndex(pd.to_datetime(list(dates))),
-                                          method="nearest")
+    positions = control.index.get_indexer(pd.DatetimeIndex(pd.to_datetime(list(dates))), method="nearest")
     return [control.iloc[p] for p in positions]
 
 
-def control_small_multiples(towns, corridors, control: pd.DataFrame, dates, un_closures=None,
-                            metadata=None) -> Figure:
+def control_small_multiples(towns, corridors, control: pd.DataFrame, dates, un_closures=None, metadata=None) -> Figure:
     """Grid of control maps at chosen dates (each snapped to the nearest simulated day)."""
     towns = _with_closures(towns, un_closures)
     rows = _nearest_rows(control, dates)
@@ -441,14 +507,11 @@ def control_small_multiples(towns, corridors, control: pd.DataFrame, dates, un_c
     for ax, row in zip(axes, rows):
         present |= set(_draw_map_panel(ax, towns, corridors, row))
         ax.set_title(format_date(row.name), fontsize=11)
-    for ax in axes[len(rows):]:
+    for ax in axes[len(rows) :]:
         ax.set_visible(False)
     fig.suptitle("Who holds Mali's towns as the UN mission withdraws", fontsize=13)
-    style = {"fontsize": 8, "title_fontsize": 9, "frameon": False, "alignment": "left"}
-    fig.legend(handles=controller_handles(present), title="Town held by",
-               loc="outside right upper", **style)
-    fig.legend(handles=key_handles(corridors), title="Key", loc="outside right lower",
-               labelspacing=0.9, **style)
+    fig.legend(handles=controller_handles(present), title="Town held by", loc="outside right upper", **LEGEND_STYLE)
+    fig.legend(handles=key_handles(corridors), title="Key", loc="outside right lower", labelspacing=0.9, **LEGEND_STYLE)
     add_footer(fig, metadata)
     return fig
 
@@ -459,8 +522,7 @@ def control_small_multiples(towns, corridors, control: pd.DataFrame, dates, un_c
 def zone_shares(metrics: pd.DataFrame, zone: str) -> pd.DataFrame:
     """Fraction of the zone's towns held by each controller (columns in canonical order)."""
     counts = pd.DataFrame(
-        {c: metrics[f"n_towns_{c}_{zone}"] for c in CONTROLLERS
-         if f"n_towns_{c}_{zone}" in metrics},
+        {c: metrics[f"n_towns_{c}_{zone}"] for c in CONTROLLERS if f"n_towns_{c}_{zone}" in metrics},
         index=metrics.index,
     ).astype(float)
     total = counts.sum(axis=1).replace(0, np.nan)
@@ -481,8 +543,8 @@ def _zone_count(metrics: pd.DataFrame, zone: str) -> int:
     return int(metrics[cols].iloc[0].sum())
 
 
-def _share_axes(fig: Figure, zones=ZONES):
-    axes = fig.subplots(len(zones), 1, sharex=True)
+def _share_axes(fig: Figure):
+    axes = fig.subplots(len(ZONES), 1, sharex=True)
     for ax in axes:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.set_ylim(0, 1)
@@ -499,17 +561,19 @@ def control_share(metrics: pd.DataFrame, metadata=None) -> Figure:
         shares = zone_shares(metrics, zone)
         shares = shares.loc[:, shares.fillna(0).gt(0).any()]
         present |= set(shares.columns)
-        ax.stackplot(shares.index, *(shares[c].fillna(0) for c in shares.columns),
-                     colors=[COLOURS[c] for c in shares.columns],
-                     labels=[LABELS[c] for c in shares.columns], linewidth=0)
-        ax.set_title(f"{zone.capitalize()} ({_zone_count(metrics, zone)} towns)",
-                     loc="left", fontsize=10)
+        ax.stackplot(
+            shares.index,
+            *(shares[c].fillna(0) for c in shares.columns),
+            colors=[COLOURS[c] for c in shares.columns],
+            labels=[LABELS[c] for c in shares.columns],
+            linewidth=0,
+        )
+        ax.set_title(f"{zone.capitalize()} ({_zone_count(metrics, zone)} towns)", loc="left", fontsize=10)
         ax.set_ylabel("share of towns")
         _mark_data_cutoff(ax, metrics.index, label=ax is axes[0])
     date_axis(axes[-1])
     fig.suptitle("Share of towns held by each armed actor, by zone", fontsize=13)
-    fig.legend(handles=controller_handles(present), title="Town held by",
-               loc="outside right upper", fontsize=8, title_fontsize=9, frameon=False)
+    fig.legend(handles=controller_handles(present), title="Town held by", loc="outside right upper", **LEGEND_STYLE)
     add_footer(fig, metadata)
     return fig
 
@@ -527,37 +591,43 @@ def _replicate_frames(runs) -> list[pd.DataFrame]:
 
 
 def control_share_bands(runs, metadata=None) -> Figure:
-    """Median and 10–90 % band across replicates of each controller's share of towns, by zone.
+    """Median and 10–90 % band across replicates of each controller's share of towns.
 
-    `runs` is a list of metrics frames or one long frame with a `replicate` (or `seed`) column
-    and a `date` column or index.
+    One small panel per zone (rows) and controller (columns), since overlapping bands of eight
+    actors are unreadable. `runs` is a list of metrics frames or one long frame with a
+    `replicate` (or `seed`) column and a `date` column or index.
     """
     frames = _replicate_frames(runs)
-    fig = Figure(figsize=(10, 8.2), layout="constrained")
-    axes = _share_axes(fig)
-    stroke = [patheffects.withStroke(linewidth=3.0, foreground="#444444")]
-    present = set()
-    for ax, zone in zip(axes, ZONES):
-        stacked = pd.concat([zone_shares(f, zone) for f in frames], keys=range(len(frames)))
-        by_date = stacked.groupby(level=1)
-        low, median, high = by_date.quantile(0.1), by_date.median(), by_date.quantile(0.9)
-        for c in median.columns:
-            if not high[c].fillna(0).gt(0).any():
-                continue
-            present.add(c)
-            ax.fill_between(median.index, low[c], high[c], color=COLOURS[c], alpha=0.3,
-                            linewidth=0)
-            ax.plot(median.index, median[c], color=COLOURS[c], linewidth=2.0,
-                    path_effects=stroke, label=LABELS[c])
-        ax.set_title(f"{zone.capitalize()} ({_zone_count(frames[0], zone)} towns)",
-                     loc="left", fontsize=10)
-        ax.set_ylabel("share of towns")
-        _mark_data_cutoff(ax, median.index, label=ax is axes[0])
-    date_axis(axes[-1])
-    fig.suptitle(f"Share of towns held by each armed actor: median (line) and 10–90 % range "
-                 f"(band) over {len(frames)} runs", fontsize=12)
-    fig.legend(handles=controller_handles(present), title="Town held by",
-               loc="outside right upper", fontsize=8, title_fontsize=9, frameon=False)
+    quantiles = {}
+    for zone in ZONES:
+        by_date = pd.concat([zone_shares(f, zone) for f in frames], keys=range(len(frames))).groupby(level=1)
+        quantiles[zone] = (by_date.quantile(0.1), by_date.median(), by_date.quantile(0.9))
+    present = [c for c in CONTROLLERS if any(high.get(c, pd.Series()).gt(0).any() for *_, high in quantiles.values())]
+
+    fig = Figure(figsize=(2.0 * len(present) + 1.2, 7.6), layout="constrained")
+    axes = np.atleast_2d(fig.subplots(len(ZONES), len(present), sharex=True, sharey=True, squeeze=False))
+    stroke = [patheffects.withStroke(linewidth=2.6, foreground="#444444")]
+    for row, zone in zip(axes, ZONES):
+        low, median, high = quantiles[zone]
+        for ax, c in zip(row, present):
+            ax.set_gid(f"{zone}:{c}")
+            if c in median:
+                ax.fill_between(median.index, low[c], high[c], color=COLOURS[c], alpha=0.35, linewidth=0)
+                ax.plot(median.index, median[c], color=COLOURS[c], linewidth=1.8, path_effects=stroke, label=LABELS[c])
+            _mark_data_cutoff(ax, median.index, label=False)
+            ax.margins(x=0)
+        row[0].set_ylabel(f"{zone.capitalize()} ({_zone_count(frames[0], zone)} towns)\nshare of towns")
+    for ax, c in zip(axes[0], present):
+        ax.set_title(LABELS[c].replace(" (", "\n("), fontsize=9, color="black")
+    for ax in axes[-1]:
+        date_axis(ax, maxticks=5)
+    axes[0, 0].set_ylim(0, 1)
+    axes[0, 0].yaxis.set_major_formatter(PercentFormatter(1.0))
+    fig.suptitle(
+        f"Share of towns held by each armed actor across {len(frames)} runs: "
+        "median (line) and 10–90 % range (band); dotted line = end of source data (25 Oct 2023)",
+        fontsize=11,
+    )
     add_footer(fig, metadata)
     return fig
 
@@ -578,35 +648,50 @@ def capacity_panel(metrics: pd.DataFrame, metadata=None) -> Figure:
         "national": {"linestyle": "-", "color": "#000000", "linewidth": 2.4},
     }
     for area, style in styles.items():
-        density.plot(dates, metrics[f"security_per_1000_{area}"],
-                     label="all Mali" if area == "national" else area,
-                     **{"linewidth": 1.5, **style})
-    density.axhline(BENCHMARK_PER_1000, color="#B2182B", linestyle="--", linewidth=1.3,
-                    gid="benchmark")
-    density.annotate("counterinsurgency benchmark: 20 security personnel per 1,000 inhabitants",
-                     (1, BENCHMARK_PER_1000), xycoords=("axes fraction", "data"),
-                     xytext=(-4, 4), textcoords="offset points", ha="right", fontsize=8,
-                     color="#B2182B")
+        density.plot(
+            dates,
+            metrics[f"security_per_1000_{area}"],
+            label="all Mali" if area == "national" else area,
+            **{"linewidth": 1.5, **style},
+        )
+    density.axhline(BENCHMARK_PER_1000, color="#B2182B", linestyle="--", linewidth=1.3, gid="benchmark")
+    density.annotate(
+        "counterinsurgency benchmark: 20 security personnel per 1,000 inhabitants",
+        (1, BENCHMARK_PER_1000),
+        xycoords=("axes fraction", "data"),
+        xytext=(-4, 4),
+        textcoords="offset points",
+        ha="right",
+        fontsize=8,
+        color="#B2182B",
+    )
     density.legend(loc="center right", fontsize=8, frameon=False, ncols=4)
-    top = max(BENCHMARK_PER_1000, float(np.nanmax(
-        metrics[[f"security_per_1000_{a}" for a in styles]].to_numpy())))
+    top = max(BENCHMARK_PER_1000, float(np.nanmax(metrics[[f"security_per_1000_{a}" for a in styles]].to_numpy())))
     density.set_ylim(0, top * 1.12)
     density.set_ylabel("security personnel\nper 1,000 inhabitants")
-    density.set_title("Security forces relative to population, by zone", loc="left",
-                      fontsize=10)
+    density.set_title("Security forces relative to population, by zone", loc="left", fontsize=10)
 
     needed, available = metrics["n_troops_needed"], metrics["n_troops_available"]
-    gap.plot(dates, needed, color="#B2182B", linewidth=1.8,
-             label="troops needed to garrison every held and vacated base")
+    gap.plot(
+        dates, needed, color="#B2182B", linewidth=1.8, label="troops needed to garrison every held and vacated base"
+    )
     gap.plot(dates, available, color=COLOURS["FAMa"], linewidth=1.8, label="troops available")
-    gap.fill_between(dates, available, needed, where=needed > available, interpolate=True,
-                     color="#B2182B", alpha=0.18, linewidth=0, gid="capacity_gap",
-                     label="capacity gap")
+    gap.fill_between(
+        dates,
+        available,
+        needed,
+        where=needed > available,
+        interpolate=True,
+        color="#B2182B",
+        alpha=0.18,
+        linewidth=0,
+        gid="capacity_gap",
+        label="capacity gap",
+    )
     gap.set_ylim(bottom=0)
     gap.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     gap.set_ylabel("troops")
-    gap.set_title("Capacity gap: troops needed to hold bases vs troops available", loc="left",
-                  fontsize=10)
+    gap.set_title("Capacity gap: troops needed to hold bases vs troops available", loc="left", fontsize=10)
     gap.legend(loc="best", fontsize=8, frameon=False)
 
     for ax in (density, gap):
@@ -627,12 +712,10 @@ def _draw_reported(ax, metrics: pd.DataFrame, report: dict, label: str | None) -
     """Draw one reported count as its average monthly rate over the reported window (a black
     line) and return its caption, with the simulated total over that window when covered."""
     start, end = pd.Timestamp(report["start"]), pd.Timestamp(report["end"])
-    ax.hlines(report["rate"], start, end, color="black", linewidth=2.6, gid="reported",
-              label=label, zorder=4)
+    ax.hlines(report["rate"], start, end, color="black", linewidth=2.6, gid="reported", label=label, zorder=4)
     caption = f"– {report['text']}"
     window = metrics.loc[start:end, f"new_ops_{report['zone']}"]
-    if report["total"] is not None and len(window) and window.index[0] == start \
-            and window.index[-1] == end:
+    if report["total"] is not None and len(window) and window.index[0] == start and window.index[-1] == end:
         caption += f"; simulated over the same window: {window.sum():.0f}"
     return caption
 
@@ -645,20 +728,25 @@ def operations_panel(metrics: pd.DataFrame, metadata=None) -> Figure:
     for ax, zone in zip(axes, ("north", "centre")):
         monthly = monthly_operations(metrics, zone)
         widths = monthly.index.days_in_month * 0.8
-        ax.bar(monthly.index, monthly.to_numpy(), width=widths, align="edge",
-               color=COLOURS["FAMa"], alpha=0.85, label="simulated state operations per month")
+        ax.bar(
+            monthly.index,
+            monthly.to_numpy(),
+            width=widths,
+            align="edge",
+            color=COLOURS["FAMa"],
+            alpha=0.85,
+            label="simulated state operations per month",
+        )
         peak = float(monthly.max()) if len(monthly) else 0.0
         captions = []
         if run_start <= REPORTED_PERIOD[1] and run_end >= REPORTED_PERIOD[0]:
             reports = [r for r in REPORTED_OPS if r["zone"] == zone]
             for i, report in enumerate(reports):
-                captions.append(
-                    _draw_reported(ax, metrics, report, REPORTED_LABEL if i == 0 else None))
+                captions.append(_draw_reported(ax, metrics, report, REPORTED_LABEL if i == 0 else None))
                 peak = max(peak, report["rate"])
         if captions:
             header = "Reported (black line = average per month over the window):"
-            ax.text(0.01, 0.96, "\n".join([header, *captions]), transform=ax.transAxes,
-                    va="top", fontsize=8)
+            ax.text(0.01, 0.96, "\n".join([header, *captions]), transform=ax.transAxes, va="top", fontsize=8)
         ax.set_ylim(0, peak * 1.6 + 1)
         ax.set_ylabel("operations per month")
         ax.set_title(f"{zone.capitalize()}", loc="left", fontsize=10)
@@ -681,7 +769,7 @@ def load_run(run_dir) -> dict:
 
     metadata_path = run_dir / "metadata.json"
     return {
-        "towns": pd.read_csv(run_dir / "towns.csv", keep_default_na=True),
+        "towns": pd.read_csv(run_dir / "towns.csv"),
         "corridors": pd.read_csv(run_dir / "corridors.csv"),
         "control": dated("control.csv"),
         "metrics": dated("metrics.csv"),
@@ -702,9 +790,8 @@ def snapshot_dates(index: pd.DatetimeIndex, count: int = 4) -> list[pd.Timestamp
     """Start, the two turning points of the 2023 withdrawal, and the end, where inside the run;
     evenly spaced dates fill in when the run does not span them."""
     start, end = index[0], index[-1]
-    dates = {start, end} | {d for d in (pd.Timestamp("2023-08-01"), pd.Timestamp("2023-11-01"))
-                            if start < d < end}
-    for fraction in (1 / 3, 2 / 3, 1 / 2):
+    dates = {start, end} | {d for d in (pd.Timestamp("2023-08-01"), pd.Timestamp("2023-11-01")) if start < d < end}
+    for fraction in (1 / 3, 2 / 3):
         if len(dates) >= count:
             break
         dates.add((start + (end - start) * fraction).normalize())
@@ -728,8 +815,8 @@ def save_default_figures(run_dir_or_result, out_dir=None, dpi: int = 150) -> lis
     figures = {
         "control_share.png": control_share(run["metrics"], metadata=meta),
         "control_maps.png": control_small_multiples(
-            run["towns"], run["corridors"], run["control"],
-            snapshot_dates(run["control"].index), metadata=meta),
+            run["towns"], run["corridors"], run["control"], snapshot_dates(run["control"].index), metadata=meta
+        ),
         "capacity.png": capacity_panel(run["metrics"], metadata=meta),
         "operations.png": operations_panel(run["metrics"], metadata=meta),
     }

@@ -1,0 +1,58 @@
+"""Limit cases and monotone responses a domain expert would check (means over seeds, CRN-paired)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers import replicates
+
+SEEDS = tuple(range(10))
+
+
+def final(models, metric: str) -> np.ndarray:
+    return np.array([m.history.metrics_frame(m)[metric].iloc[-1] for m in models])
+
+
+def test_no_withdrawal_means_no_vacated_bases_and_less_rebel_gain():
+    stay = replicates("no_withdrawal", seeds=SEEDS)
+    leave = replicates(seeds=SEEDS)
+    assert all((m.history.metrics_frame(m)["n_vacated_bases"] == 0).all() for m in stay)
+    gain = lambda ms: final(ms, "n_towns_CSP_north") + final(ms, "n_vacated_held_CSP")  # noqa: E731
+    assert gain(stay).mean() < gain(leave).mean()
+
+
+def test_no_atrocities_means_no_atrocity_driven_grievance():
+    zero = ",".join(f"atrocity_prob_{f}=0" for f in ("fama", "wagner", "jnim", "csp", "issp")).split(",")
+    for m in replicates(overrides=tuple(zero), seeds=SEEDS[:3]):
+        assert m.cum_atrocities.sum() == 0
+        assert not m.grievance.any()
+
+
+def test_no_recruitment_means_armed_groups_never_grow():
+    for m in replicates(overrides=("recruit_rate=0", "issp_fighters=1000"), seeds=SEEDS[:3]):
+        frame = m.history.metrics_frame(m)
+        for group in ("JNIM", "CSP", "ISSP"):
+            strength = frame[f"n_strength_{group}"]
+            assert (strength.diff().dropna() <= 1e-9).all(), group
+            assert frame[f"cum_recruits_{group}"].iloc[-1] == 0
+
+
+def test_a_very_large_army_pushes_jnim_back_in_the_centre():
+    big = replicates(overrides=("fama_manpower=100000", "ops_per_month=40"), seeds=SEEDS)
+    base = replicates(seeds=SEEDS)
+    assert final(big, "mean_influence_JNIM_centre").mean() < 0.7 * final(base, "mean_influence_JNIM_centre").mean()
+
+
+def test_more_army_manpower_means_less_jnim_control_in_the_centre():
+    levels = (6000, 12000, 24000)
+    jnim = [final(replicates(overrides=(f"fama_manpower={n}",), seeds=SEEDS), "n_towns_JNIM_centre").mean()
+            for n in levels]
+    assert all(a >= b for a, b in zip(jnim, jnim[1:])), jnim
+    assert jnim[0] > jnim[-1]
+
+
+def test_worse_wagner_conduct_means_more_jnim_recruits():
+    levels = (0.0, 0.35, 0.8)
+    recruits = [final(replicates(overrides=(f"atrocity_prob_wagner={p}",), seeds=SEEDS), "cum_recruits_JNIM").mean()
+                for p in levels]
+    assert recruits[0] < recruits[1] < recruits[2], recruits
