@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import cache
 
-
 from vacuum_sim.geography import load_map
 from vacuum_sim.runner import resolve, simulate
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from helpers import replicates
 
 from vacuum_sim import metrics
 from vacuum_sim.factions import ZONES
-
-from helpers import replicates
 
 NORTH = ZONES.index("north")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 

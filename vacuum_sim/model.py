@@ -10,15 +10,14 @@ import math
 from datetime import date, timedelta
 
 import mesa
-from mesa.agent import AgentSet
 import networkx as nx
 import numpy as np
+from mesa.agent import AgentSet
 from mesa.discrete_space import Network
 
 from . import combat, metrics
 from .agents import ATTACK, GARRISON, OPERATION, RESERVE, WITHDRAW, ForceUnit, Mission, Town
-from .factions import (ARMED_GROUPS, CONTESTED, CSP, FACTIONS, FAMA, ISSP, JNIM, NONE, STATE, UN, WAGNER,
-                       ZONES)
+from .factions import ARMED_GROUPS, CONTESTED, CSP, FACTIONS, FAMA, ISSP, JNIM, NONE, STATE, UN, WAGNER, ZONES
 from .geography import MaliMap, load_map
 from .scenario import Scenario, load_scenario
 

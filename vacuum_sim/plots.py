@@ -20,10 +20,13 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
+from .factions import CONTROL_LABELS, ZONES
+from .metrics import monthly_operations
+from .results import load_run
+
 BORDERS_PATH = Path(__file__).parent / "data" / "borders.geojson"
 
-CONTROLLERS = ("FAMa", "Wagner", "UN", "JNIM", "CSP", "ISSP", "contested", "none")
-ZONES = ("north", "centre", "south")
+CONTROLLERS = CONTROL_LABELS
 
 # Okabe-Ito palette (safe for the common colour-vision deficiencies): cool colours for the
 # state and its partners, warm ones for the jihadist groups, green for the northern coalition.
@@ -703,11 +706,6 @@ def capacity_panel(metrics: pd.DataFrame, metadata=None) -> Figure:
     return fig
 
 
-def monthly_operations(metrics: pd.DataFrame, zone: str) -> pd.Series:
-    """State operations launched per calendar month in a zone (index: month start)."""
-    return metrics[f"new_ops_{zone}"].resample("MS").sum()
-
-
 def _draw_reported(ax, metrics: pd.DataFrame, report: dict, label: str | None) -> str:
     """Draw one reported count as its average monthly rate over the reported window (a black
     line) and return its caption, with the simulated total over that window when covered."""
@@ -726,7 +724,7 @@ def operations_panel(metrics: pd.DataFrame, metadata=None) -> Figure:
     axes = fig.subplots(2, 1, sharex=True)
     run_start, run_end = metrics.index[0], metrics.index[-1]
     for ax, zone in zip(axes, ("north", "centre")):
-        monthly = monthly_operations(metrics, zone)
+        monthly = monthly_operations(metrics)[zone]
         widths = monthly.index.days_in_month * 0.8
         ax.bar(
             monthly.index,
@@ -760,26 +758,9 @@ def operations_panel(metrics: pd.DataFrame, metadata=None) -> Figure:
 # ---------------------------------------------------------------- run directory
 
 
-def load_run(run_dir) -> dict:
-    """Read a run directory's tables (dates parsed) and metadata."""
-    run_dir = Path(run_dir)
-
-    def dated(name):
-        return pd.read_csv(run_dir / name, parse_dates=["date"], index_col="date")
-
-    metadata_path = run_dir / "metadata.json"
-    return {
-        "towns": pd.read_csv(run_dir / "towns.csv"),
-        "corridors": pd.read_csv(run_dir / "corridors.csv"),
-        "control": dated("control.csv"),
-        "metrics": dated("metrics.csv"),
-        "metadata": json.loads(metadata_path.read_text()) if metadata_path.exists() else None,
-    }
-
-
 def _as_run(run_dir_or_result) -> dict:
     if isinstance(run_dir_or_result, (str, Path)):
-        return load_run(run_dir_or_result)
+        run_dir_or_result = load_run(run_dir_or_result)
     keys = ("towns", "corridors", "control", "metrics", "metadata")
     if isinstance(run_dir_or_result, Mapping):
         return {k: run_dir_or_result.get(k) for k in keys}
@@ -798,7 +779,10 @@ def snapshot_dates(index: pd.DatetimeIndex, count: int = 4) -> list[pd.Timestamp
     return sorted(dates)
 
 
-def save_default_figures(run_dir_or_result, out_dir=None, dpi: int = 150) -> list[Path]:
+RUN_FIGURES = ("control_share", "control_maps", "capacity", "operations")
+
+
+def save_default_figures(run_dir_or_result, out_dir=None, dpi: int = 150, kinds=None) -> list[Path]:
     """Write the standard figure set as PNGs and return their paths.
 
     Accepts a run directory (figures go to `<run_dir>/figures` by default) or any object or
@@ -812,17 +796,20 @@ def save_default_figures(run_dir_or_result, out_dir=None, dpi: int = 150) -> lis
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = run["metadata"]
-    figures = {
-        "control_share.png": control_share(run["metrics"], metadata=meta),
-        "control_maps.png": control_small_multiples(
+    unknown = set(kinds or ()) - set(RUN_FIGURES)
+    if unknown:
+        raise ValueError(f"unknown figure kind {sorted(unknown)[0]!r}; allowed: {', '.join(RUN_FIGURES)}")
+    draw = {
+        "control_share": lambda: control_share(run["metrics"], metadata=meta),
+        "control_maps": lambda: control_small_multiples(
             run["towns"], run["corridors"], run["control"], snapshot_dates(run["control"].index), metadata=meta
         ),
-        "capacity.png": capacity_panel(run["metrics"], metadata=meta),
-        "operations.png": operations_panel(run["metrics"], metadata=meta),
+        "capacity": lambda: capacity_panel(run["metrics"], metadata=meta),
+        "operations": lambda: operations_panel(run["metrics"], metadata=meta),
     }
     paths = []
-    for name, fig in figures.items():
-        path = out_dir / name
-        fig.savefig(path, dpi=dpi)
+    for kind in kinds or RUN_FIGURES:
+        path = out_dir / f"{kind}.png"
+        draw[kind]().savefig(path, dpi=dpi)
         paths.append(path)
     return paths
