@@ -32,7 +32,7 @@ class MaliMap:
     graph: nx.Graph  # int nodes; attributes = towns.csv columns
     towns: pd.DataFrame  # one row per node, index = node id
     corridors: pd.DataFrame  # source, target (names), kind, km
-    un_sites: pd.DataFrame  # town, node, closure_date (date), troops
+    un_sites: pd.DataFrame  # town, node, closure_date (date), troops, repatriation_hub
     footholds: pd.DataFrame  # town, node, faction, influence, strength_weight
 
     def node(self, name: str) -> int:
@@ -128,7 +128,8 @@ def load_map(directory: Path | None = None) -> MaliMap:
         except ValueError:
             raise MapError(f"{path.name} row {i}: closure_date must be YYYY-MM-DD, got {r['closure_date']!r}") from None
         sites.append({"town": r["town"], "node": node, "closure_date": closure,
-                      "troops": _number(path, i, "troops", r["troops"])})
+                      "troops": _number(path, i, "troops", r["troops"]),
+                      "repatriation_hub": _yes(path, i, "repatriation_hub", r["repatriation_hub"])})
     missing = {graph.nodes[n]["name"] for n in graph if graph.nodes[n]["un_base"]} - {s["town"] for s in sites}
     if missing:
         raise MapError(f"{path.name}: UN bases in towns.csv without a closure row: {', '.join(sorted(missing))}")

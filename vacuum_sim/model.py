@@ -25,7 +25,6 @@ from .scenario import Scenario, load_scenario
 # with the same seed differ only where their parameters matter (common random numbers).
 STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities", "recruitment")
 GROUP_COLUMN = {g: i for i, g in enumerate(ARMED_GROUPS)}
-REPATRIATION_HUBS = ("Gao", "Bamako")
 
 
 class VacuumModel(mesa.Model):
@@ -72,11 +71,13 @@ class VacuumModel(mesa.Model):
         for u, v, d in g.edges(data=True):
             kind, km = min(d["modes"], key=lambda m: m[1] / speed[m[0]])
             d["km"], d["speed"], d["days"] = km, speed[kind], km / speed[kind]
-        self.adjacency = nx.to_numpy_array(g, nodelist=range(self.n), weight=None)
-        self.spread_matrix = self.adjacency / self.adjacency.sum(axis=1, keepdims=True)
+        # Both directions of every corridor, for neighbour sums in O(corridors) rather than O(towns²).
+        u, v = np.array(g.edges()).T
+        self.edge_from, self.edge_to = np.concatenate([u, v]), np.concatenate([v, u])
+        self.degree = np.bincount(self.edge_to, minlength=self.n)
         self.reach = [sorted(nx.single_source_shortest_path_length(g, v, cutoff=2)) for v in range(self.n)]
         self._routes: dict[tuple[int, int], list[int]] = {}
-        self._travel_days = dict(nx.all_pairs_dijkstra_path_length(g, weight="days"))
+        self._travel_days: dict[int, dict[int, float]] = {}
         hubs = [v for v in g if g.nodes[v]["supply_hub"]]
         km = nx.multi_source_dijkstra_path_length(g, hubs, weight="km")
         self.hubs = hubs
@@ -102,6 +103,8 @@ class VacuumModel(mesa.Model):
         self.un_open[self.mali.un_sites["node"].to_numpy()] = True
         self.vacated = np.zeros(self.n, bool)
         self.closures = self._closure_days()
+        sites = self.mali.un_sites
+        self.repatriation_hubs = list(sites.loc[sites["repatriation_hub"], "node"])
         for v in range(self.n):
             Town(self, self.grid[v], v, self.names[v], ZONES[self.zone[v]])
 
@@ -179,10 +182,22 @@ class VacuumModel(mesa.Model):
         return self._routes[key]
 
     def travel_days(self, a: int, b: int) -> float:
+        if a not in self._travel_days:  # one Dijkstra per origin actually used, not all pairs
+            self._travel_days[a] = nx.single_source_dijkstra_path_length(self.grid.G, a, weight="days")
         return self._travel_days[a][b]
 
     def nearest_hub(self, v: int) -> int:
-        return min(self.hubs, key=lambda h: self._travel_days[v][h])
+        return min(self.hubs, key=lambda h: self.travel_days(v, h))
+
+    def neighbour_sum(self, x: np.ndarray) -> np.ndarray:
+        """Sum over each town's neighbours of ``x`` (a vector or a towns × k array)."""
+        out = np.zeros_like(x, dtype=float)
+        np.add.at(out, self.edge_to, x[self.edge_from])
+        return out
+
+    def neighbour_mean(self, x: np.ndarray) -> np.ndarray:
+        s = self.neighbour_sum(x)
+        return s / (self.degree if s.ndim == 1 else self.degree[:, None])
 
     def hostile(self, a: int, b: int) -> bool:
         """Whether factions ``a`` and ``b`` fight each other today."""
@@ -237,7 +252,7 @@ class VacuumModel(mesa.Model):
         self.ops_today = np.zeros(len(ZONES), dtype=int)
         self.new_atrocities = np.zeros(len(FACTIONS), dtype=int)
         self.new_recruits = np.zeros(len(FACTIONS))
-        self.un_near = self.un_open | (self.adjacency @ self.un_open > 0)
+        self.un_near = self.un_open | (self.neighbour_sum(self.un_open.astype(float)) > 0)
 
     # --- UN withdrawal --------------------------------------------------------
     def un_withdrawal(self) -> None:
@@ -247,7 +262,7 @@ class VacuumModel(mesa.Model):
             self.vacated[v] = True
             self.log("Strategic developments", "Headquarters or base established" if self.state_holds(v)
                      else "Non-violent transfer of territory", "UN", "", v)
-            open_hubs = [self.mali.node(h) for h in REPATRIATION_HUBS if self.un_open[self.mali.node(h)]]
+            open_hubs = [h for h in self.repatriation_hubs if self.un_open[h]]
             for u in [u for u in self.grid[v].agents if isinstance(u, ForceUnit) and u.faction == UN]:
                 u.task = WITHDRAW
                 if open_hubs:
@@ -441,7 +456,7 @@ class VacuumModel(mesa.Model):
         present = self.presence[:, list(ARMED_GROUPS)] > 0
         inf += p["insurgent_growth"] * present * (1 - inf)
         inf *= 1 - p["influence_decay"] * ~present
-        inf += p["influence_spread"] * (self.spread_matrix @ inf - inf).clip(min=0)
+        inf += p["influence_spread"] * (self.neighbour_mean(inf) - inf).clip(min=0)
         state = (self.presence[:, FAMA] + self.presence[:, WAGNER]) > 0
         inf *= 1 - p["garrison_suppression"] * state[:, None]
         np.clip(inf, 0.0, 1.0, out=inf)
@@ -450,7 +465,7 @@ class VacuumModel(mesa.Model):
         """Grievance spreads to neighbouring towns and decays slowly (atrocities add to it, see combat.atrocity)."""
         p = self.p
         g = self.grievance
-        g += p["grievance_spread"] * (self.spread_matrix @ g - g)
+        g += p["grievance_spread"] * (self.neighbour_mean(g) - g)
         g *= 1 - p["grievance_decay"]
 
     def recruitment(self) -> None:

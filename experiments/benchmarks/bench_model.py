@@ -1,0 +1,119 @@
+"""Speed of the model against Mesa's own minimal agent loop, and how cost grows with map size.
+
+1. The 730-day historical_2023 run (data collection on) vs a bare Mesa model on the same
+   map with the same number of CellAgents, each moving to a random neighbour every step.
+   Target: model/bare ratio <= 3.
+2. A synthetic map of 1x, 4x and 16x the nodes and agents (copies of Mali joined in a ring
+   at their capitals, forces scaled alike): time per simulated day must grow no faster than
+   linearly (16x the work in <= 20x the time).
+
+Usage: python experiments/benchmarks/bench_model.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import replace
+
+import mesa
+import networkx as nx
+import pandas as pd
+from mesa.discrete_space import CellAgent, Network
+
+from vacuum_sim.geography import MaliMap, load_map
+from vacuum_sim.model import VacuumModel
+from vacuum_sim.scenario import load_scenario
+
+SCALED = ("fama_manpower", "wagner_manpower", "un_troops", "jnim_fighters", "csp_fighters", "issp_fighters")
+
+
+class Walker(CellAgent):
+    def step(self):
+        self.move_to(self.cell.neighborhood.select_random_cell())
+
+
+class BareModel(mesa.Model):
+    """Mesa's minimal agent loop: n CellAgents on the map, a random move each step, nothing else."""
+
+    def __init__(self, graph: nx.Graph, n_agents: int, rng: int = 0):
+        super().__init__(rng=rng)
+        self.grid = Network(graph, random=self.random, layout=None)
+        cells = list(self.grid.all_cells)
+        for i in range(n_agents):
+            Walker(self).cell = cells[i % len(cells)]
+
+    def step(self):
+        self.agents.shuffle_do("step")
+
+
+def tile(mali: MaliMap, k: int) -> MaliMap:
+    """k disjoint copies of the map, copy i's capital joined to copy i+1's (a ring)."""
+    n = mali.graph.number_of_nodes()
+    graph = nx.disjoint_union_all([mali.graph] * k)
+    for v in graph:  # names unique per copy
+        graph.nodes[v]["name"] = f"{mali.graph.nodes[v % n]['name']}#{v // n}"
+    capital = mali.node("Bamako")
+    for i in range(k if k > 2 else k - 1):
+        graph.add_edge(i * n + capital, ((i + 1) % k) * n + capital, modes=[("paved", 500.0)])
+
+    def copies(frame: pd.DataFrame) -> pd.DataFrame:
+        out = pd.concat([frame.assign(node=frame["node"] + i * n) for i in range(k)], ignore_index=True)
+        if "town" in out:
+            out["town"] = [graph.nodes[v]["name"] for v in out["node"]]
+        return out
+
+    towns = pd.DataFrame([{"node": v, **a} for v, a in graph.nodes(data=True)]).set_index("node", drop=False)
+    return MaliMap(graph, towns, mali.corridors, copies(mali.un_sites), copies(mali.footholds))
+
+
+def timed(fn, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=3, help="best of N timings")
+    args = ap.parse_args()
+    mali = load_map()
+    scn = load_scenario("historical_2023", mali)
+    days = scn.days
+
+    def model_run(m=mali, s=scn):
+        model = VacuumModel(s, rng=1, mali=m)
+        while model.running:
+            model.step()
+        return model
+
+    n_agents = len(VacuumModel(scn, rng=1, mali=mali).agents)
+
+    def bare_run(graph=mali.graph, n=n_agents):
+        model = BareModel(graph, n, rng=1)
+        for _ in range(days):
+            model.step()
+
+    t_model, t_bare = timed(model_run, args.repeats), timed(bare_run, args.repeats)
+    print(f"historical_2023, {days} days, {n_agents} agents at start")
+    print(f"  model (data collection on): {t_model:.3f} s")
+    print(f"  bare Mesa loop (same map, {n_agents} CellAgents moving at random): {t_bare:.3f} s")
+
+    print("synthetic map scaling (time per simulated day):")
+    per_day = {}
+    for k in (1, 4, 16):
+        big = tile(mali, k)
+        params = dict(scn.params) | {p: scn.params[p] * k for p in SCALED}
+        s = replace(scn, params=params, days=365)
+        per_day[k] = timed(lambda b=big, s=s: model_run(b, s), 1 if k > 1 else args.repeats) / 365
+        print(f"  {k:2d}x: {big.graph.number_of_nodes():4d} towns, {per_day[k] * 1000:7.2f} ms/day, "
+              f"{per_day[k] / per_day[1]:5.1f}x the 1x cost")
+    print(f"scaling 16x/1x: {per_day[16] / per_day[1]:.1f} (target <= 20)")
+    print(f"model/bare ratio: {t_model / t_bare:.2f}")
+
+
+if __name__ == "__main__":
+    main()
