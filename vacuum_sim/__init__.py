@@ -1,1 +1,8 @@
+"""vacuum-sim: an agent-based model of the security vacuum left by the UN withdrawal from Mali (2023)."""
+
 __version__ = "0.1.0"
+
+from .results import RunResult, load_run  # noqa: E402
+from .runner import run  # noqa: E402
+
+__all__ = ["RunResult", "__version__", "load_run", "run"]

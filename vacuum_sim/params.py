@@ -181,3 +181,15 @@ BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 
 def defaults() -> dict:
     return {p.name: p.default for p in PARAMS}
+
+
+def markdown_table() -> str:
+    """The parameter table as Markdown (docs/parameters.md is generated from this)."""
+    lines = ["| name | default | range | unit | kind | meaning | source |", "|---|---|---|---|---|---|---|"]
+    for group in dict.fromkeys(p.group for p in PARAMS):
+        lines.append(f"| **{group}** | | | | | | |")
+        for p in (p for p in PARAMS if p.group == group):
+            rng = "true/false" if p.dtype is bool else f"{p.low:g} – {p.high:g}"
+            default = str(p.default).lower() if p.dtype is bool else f"{p.default:g}"
+            lines.append(f"| `{p.name}` | {default} | {rng} | {p.unit} | {p.kind} | {p.label} | {p.source} |")
+    return "\n".join(lines) + "\n"
