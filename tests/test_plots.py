@@ -26,8 +26,7 @@ def towns():
             "zone": ["south", "south", "centre", "centre", "north", "north", "north", "north"],
             "population": [4227569, 205787, 186187, 43756, 54453, 133110, 40030, np.nan],
             "un_base": [True, False, False, True, True, True, True, True],
-            "un_closure": ["2023-12-11", "", "", "2023-12-09", "2023-12-28", "2023-12-31",
-                           "2023-10-31", "2023-08-25"],
+            "un_closure": ["2023-12-11", "", "", "2023-12-09", "2023-12-28", "2023-12-31", "2023-10-31", "2023-08-25"],
             "fama_base": [True, True, True, True, True, True, False, True],
         }
     )
@@ -106,8 +105,7 @@ def collection(ax, gid):
 def test_borders_are_the_eight_countries_with_mali_outlined():
     data = json.loads(plots.BORDERS_PATH.read_text(encoding="utf-8"))
     names = {f["properties"]["name"] for f in data["features"]}
-    assert names == {"Mali", "Algeria", "Niger", "Burkina Faso", "Côte d'Ivoire", "Guinea",
-                     "Senegal", "Mauritania"}
+    assert names == {"Mali", "Algeria", "Niger", "Burkina Faso", "Côte d'Ivoire", "Guinea", "Senegal", "Mauritania"}
     assert plots.BORDERS_PATH.stat().st_size < 100_000
     mali = np.concatenate(plots.load_borders()["Mali"])
     assert mali[:, 0].min() == pytest.approx(-12.2, abs=0.3)  # western tip
@@ -165,8 +163,7 @@ def test_small_multiples_draw_one_map_per_date(towns, corridors, control):
     dates = ["2023-07-01", "2023-08-01", "2023-11-01", "2023-11-30"]
     fig = plots.control_small_multiples(towns, corridors, control, dates)
     maps = [ax for ax in fig.axes if any(c.get_gid() == "towns" for c in ax.collections)]
-    assert [ax.get_title() for ax in maps] == ["1 Jul 2023", "1 Aug 2023", "1 Nov 2023",
-                                               "30 Nov 2023"]
+    assert [ax.get_title() for ax in maps] == ["1 Jul 2023", "1 Aug 2023", "1 Nov 2023", "30 Nov 2023"]
     colours = collection(maps[-1], "towns").get_facecolors()
     segou = towns.index[towns["name"] == "Ségou"][0]
     np.testing.assert_allclose(colours[segou], to_rgba(plots.COLOURS["JNIM"]))
@@ -174,16 +171,14 @@ def test_small_multiples_draw_one_map_per_date(towns, corridors, control):
 
 
 def test_small_multiples_closure_override(towns, corridors, control):
-    fig = plots.control_small_multiples(towns, corridors, control, ["2023-07-15"],
-                                        un_closures={"Gao": "2023-07-01"})
+    fig = plots.control_small_multiples(towns, corridors, control, ["2023-07-15"], un_closures={"Gao": "2023-07-01"})
     closed = collection(fig.axes[0], "un_closed").get_offsets()
     np.testing.assert_allclose(closed, [[-0.04, 16.27]])
 
 
 def test_snapshot_dates_fall_inside_the_run(control):
     dates = plots.snapshot_dates(control.index)
-    assert dates == [pd.Timestamp(d) for d in
-                     ("2023-07-01", "2023-08-01", "2023-11-01", "2023-11-30")]
+    assert dates == [pd.Timestamp(d) for d in ("2023-07-01", "2023-08-01", "2023-11-01", "2023-11-30")]
     late = pd.date_range("2024-01-01", periods=90, freq="D")
     assert len(plots.snapshot_dates(late)) == 4
     assert all(late[0] <= d <= late[-1] for d in plots.snapshot_dates(late))
@@ -212,13 +207,15 @@ def test_share_bands_show_median_across_replicates(control, towns):
         c[["Bamako", "Ségou"]] = "JNIM"
         c[["Bamako", "Ségou"][:held_by_fama]] = "FAMa"
         runs.append(metrics_from(c, towns))
-    for frames in (runs, pd.concat(runs, keys=[1, 2, 3], names=["replicate", "date"])
-                   .reset_index()):
+    for frames in (runs, pd.concat(runs, keys=[1, 2, 3], names=["replicate", "date"]).reset_index()):
         fig = plots.control_share_bands(frames)
-        south = fig.axes[2]
-        fama = next(line for line in south.lines if line.get_label() == plots.LABELS["FAMa"])
-        np.testing.assert_allclose(fama.get_ydata(), 0.5)
+        panel = next(ax for ax in fig.axes if ax.get_gid() == "south:FAMa")
+        np.testing.assert_allclose(panel.lines[0].get_ydata(), 0.5)
         assert "3 runs" in fig.get_suptitle()
+        headers = {ax.get_title() for ax in fig.axes}
+        assert "JNIM\n(al-Qaeda affiliate)" in headers
+        assert len(fig.axes) == 3 * 7  # zones x controllers present (never "none" here)
+        assert not any(title.startswith("no armed") for title in headers)
 
 
 # ---------------------------------------------------------------- capacity and operations
@@ -247,8 +244,7 @@ def test_operation_bars_sum_to_metric_totals(metrics):
     _, y = north_reported[0].get_segments()[0].T
     np.testing.assert_allclose(y, 20 / 2.83)
     window = metrics.loc["2023-08-01":"2023-10-25", "new_ops_north"].sum()
-    assert any(f"simulated over the same window: {window}" in t.get_text()
-               for t in fig.axes[0].texts)
+    assert any(f"simulated over the same window: {window}" in t.get_text() for t in fig.axes[0].texts)
 
 
 def test_footer_names_version_scenario_and_seed(metrics):
@@ -257,18 +253,14 @@ def test_footer_names_version_scenario_and_seed(metrics):
     assert "vacuum-sim 0.1.0 · scenario baseline · seed 7" in {t.get_text() for t in fig.texts}
 
 
-def test_default_figures_from_run_directory(tmp_path, towns, corridors, control, metrics):
-    towns.to_csv(tmp_path / "towns.csv", index=False)
-    corridors.to_csv(tmp_path / "corridors.csv", index=False)
-    control.to_csv(tmp_path / "control.csv")
-    metrics.to_csv(tmp_path / "metrics.csv")
-    (tmp_path / "metadata.json").write_text(
-        json.dumps({"scenario": "baseline", "seed": 3, "version": "0.1.0"}))
-    paths = plots.save_default_figures(tmp_path, dpi=60)
-    assert {p.name for p in paths} == {"control_share.png", "control_maps.png", "capacity.png",
-                                       "operations.png"}
+def test_default_figures_from_run_directory(tmp_path):
+    from vacuum_sim import run
+
+    run("historical_2023", seed=3, days=150, out=tmp_path / "run")
+    paths = plots.save_default_figures(tmp_path / "run", dpi=60)
+    assert {p.name for p in paths} == {"control_share.png", "control_maps.png", "capacity.png", "operations.png"}
     for path in paths:
-        assert path.parent == tmp_path / "figures"
+        assert path.parent == tmp_path / "run" / "figures"
         image = imageio.imread(path)
         assert image.shape[0] > 300 and image.shape[1] > 400
         assert image[..., :3].std() > 10  # not a blank canvas
@@ -281,7 +273,7 @@ def test_frames_recolour_towns_as_control_changes(towns, corridors, control, met
     frames = animate._ControlFrames(towns, corridors, control, metrics, metadata=None)
     x, y = frames.map_ax.transData.transform((-6.26, 13.44))  # Ségou
     height = frames.canvas.get_width_height()[1]
-    pixel = (int(round(height - y)), int(round(x)))
+    pixel = (round(height - y), round(x))
     for date, controller in (("2023-08-15", "FAMa"), ("2023-09-15", "JNIM")):
         image = frames.render(control.loc[date])
         expected = np.array(to_rgba(plots.COLOURS[controller])[:3]) * 255
@@ -289,8 +281,9 @@ def test_frames_recolour_towns_as_control_changes(towns, corridors, control, met
 
 
 def test_gif_has_one_frame_per_sampled_date(tmp_path, towns, corridors, control, metrics):
-    result = animate.animate_control(towns, corridors, control.iloc[:60], metrics.iloc[:60],
-                                     tmp_path / "control.gif", every=10, fps=5)
+    result = animate.animate_control(
+        towns, corridors, control.iloc[:60], metrics.iloc[:60], tmp_path / "control.gif", every=10, fps=5
+    )
     assert result["frames"] == 7  # days 0, 10, ..., 50 and the last day (59)
     frames = imageio.imread(result["gif"], index=None)
     assert frames.shape == (7, 800, 960, 3)

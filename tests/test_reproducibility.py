@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
@@ -16,7 +17,7 @@ def _tables(seed: int):
 
 def test_same_seed_same_outputs_in_process_and_across_processes():
     first = _tables(3)
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         others = list(pool.map(_tables, [3, 3]))
     for other in [_tables(3), *others]:
         for a, b in zip(first, other):
@@ -31,7 +32,7 @@ def test_different_seeds_give_different_outputs():
 
 def test_outputs_record_scenario_seed_and_version(tmp_path):
     from vacuum_sim import __version__
-    from vacuum_sim.runner import load_run
+    from vacuum_sim.results import load_run
 
     run("no_wagner", seed=5, days=30, out=tmp_path / "r")
     loaded = load_run(tmp_path / "r")
