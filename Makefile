@@ -9,10 +9,15 @@ setup:
 run: setup
 	.venv/bin/vacuum-sim run historical_2023 --seed 0
 
-## The test suite (about 10 minutes on 2 cores).
-test: setup
+## The test suite (about 10 minutes on 2 cores); setup also installs Chromium for the app's browser test.
+test:
+	@scripts/setup.sh --browser
 	.venv/bin/python -m pytest -n 2 -q
 
 ## Speed: the model against a bare Mesa loop on the same map.
 bench: setup
 	.venv/bin/python experiments/benchmarks/bench_model.py
+
+## The classroom app in the browser, served at http://127.0.0.1:8765 (Ctrl-C stops it).
+app: setup
+	.venv/bin/vacuum-sim app
