@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .results import RunResult, load_run  # noqa: E402
-from .runner import run  # noqa: E402
+from .results import RunResult, load_run
+from .runner import run
 
 __all__ = ["RunResult", "__version__", "load_run", "run"]

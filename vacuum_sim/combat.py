@@ -11,7 +11,9 @@ breaks off once reduced below ``retreat_ratio`` of its strength at the start.
 from __future__ import annotations
 
 from .agents import RESERVE, ForceUnit, Mission
-from .factions import CSP, FACTIONS, FAMA, ISSP, JNIM, STATE, UN, WAGNER
+from .factions import ARMED_GROUPS, CSP, FACTIONS, FAMA, GROUP_COLUMN, ISSP, JNIM, STATE, UN, WAGNER, ZONES
+
+NORTH = ZONES.index("north")
 
 EFFECT = {
     FAMA: lambda p: p["effectiveness_fama"],
@@ -97,10 +99,10 @@ def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
         if mission.side in STATE:
             model.ops_today[model.zone[v]] += 1
             model.log("Battles", "Government operation", "/".join(sorted({u.name for u in on_target})), "", v)
-            if model.vacated[v] or model.controller[v] == CSP and model.zone[v] == 0:
-                if not model.csp_at_war:
-                    model.csp_at_war = True
-                    model.log("Strategic developments", "CSP declares hostilities", "CSP", "FAMa", v)
+            moves_on_rebels = model.vacated[v] or (model.controller[v] == CSP and model.zone[v] == NORTH)
+            if moves_on_rebels and not model.csp_at_war:
+                model.csp_at_war = True
+                model.log("Strategic developments", "CSP declares hostilities", "CSP", "FAMa", v)
         for f in sorted({u.faction for u in on_target}):
             atrocity(model, f, v)
     defenders = [u for u in model.grid[v].agents
@@ -151,31 +153,32 @@ def partner_strike(model, group: int, v: int, targets: list[ForceUnit] | None = 
     model.record_strike(partner, v)
 
 
+def hostility(model, group: int, faction: int) -> float:
+    """How far armed ``group`` targets ``faction`` on the roads: JNIM and the rebels spare each other as they cooperate."""
+    if {group, faction} == {JNIM, CSP}:
+        return 1.0 - model.p["jnim_csp_cooperation"]
+    return float(model.hostile(group, faction))
+
+
 def corridor_attack(model, unit: ForceUnit, a: int, b: int) -> None:
     """A day on the corridor a–b: IEDs (JNIM, ISSP) and ambushes by hostile groups influential at either end."""
-    p, rng = model.p, model.streams["corridors"]
-    inf = model.influence[[a, b]].max(axis=0)  # columns: JNIM, CSP, ISSP
-    coop = p["jnim_csp_cooperation"]
-    draws = rng.random(2)
-    for group, col in ((JNIM, 0), (CSP, 1), (ISSP, 2)):
-        if inf[col] == 0 or not model.hostile(group, unit.faction) and not (group == JNIM and unit.faction == CSP):
+    p = model.p
+    influence = model.influence[[a, b]].max(axis=0)
+    ied, ambush = model.streams["corridors"].random(2)
+    for group in ARMED_GROUPS:
+        threat = influence[GROUP_COLUMN[group]] * hostility(model, group, unit.faction)
+        if group != CSP and ied < p["ied_rate"] * threat:
+            kind, sub_event, loss = "Explosions/Remote violence", "Remote explosive/landmine/IED", p["ied_loss"]
+        elif ambush < p["ambush_rate"] * threat:
+            kind, sub_event, loss = "Battles", "Ambush", p["ambush_loss"]
+        else:
             continue
-        spare = 1 - coop if {group, unit.faction} == {JNIM, CSP} else 1.0  # JNIM's IEDs spare the rebels
-        if group != CSP and draws[0] < p["ied_rate"] * inf[col] * spare:
-            lost = _take_losses([unit], p["ied_loss"] * unit.strength)
-            model.log("Explosions/Remote violence", "Remote explosive/landmine/IED", FACTIONS[group], unit.name, a, lost)
-            model.record_strike(group, a)
-            if unit.faction in STATE:
-                partner_strike(model, group, a, [unit])
-            return
-        if group != JNIM or unit.faction != CSP:
-            if draws[1] < p["ambush_rate"] * inf[col] * spare:
-                lost = _take_losses([unit], p["ambush_loss"] * unit.strength)
-                model.log("Battles", "Ambush", FACTIONS[group], unit.name, a, lost)
-                model.record_strike(group, a)
-                if unit.faction in STATE:
-                    partner_strike(model, group, a, [unit])
-                return
+        lost = _take_losses([unit], loss * unit.strength)
+        model.log(kind, sub_event, FACTIONS[group], unit.name, a, lost)
+        model.record_strike(group, a)
+        if unit.faction in STATE:
+            partner_strike(model, group, a, [unit])
+        return
 
 
 def atrocity(model, faction: int, v: int) -> None:

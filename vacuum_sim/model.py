@@ -17,14 +17,27 @@ from mesa.discrete_space import Network
 
 from . import combat, metrics
 from .agents import ATTACK, GARRISON, OPERATION, RESERVE, WITHDRAW, ForceUnit, Mission, Town
-from .factions import ARMED_GROUPS, CONTESTED, CSP, FACTIONS, FAMA, ISSP, JNIM, NONE, STATE, UN, WAGNER, ZONES
+from .factions import (
+    ARMED_GROUPS,
+    CONTESTED,
+    CSP,
+    FACTIONS,
+    FAMA,
+    GROUP_COLUMN,
+    ISSP,
+    JNIM,
+    NONE,
+    STATE,
+    UN,
+    WAGNER,
+    ZONES,
+)
 from .geography import MaliMap, load_map
 from .scenario import Scenario, load_scenario
 
 # Independent random streams, one per random process, so that two scenarios run
 # with the same seed differ only where their parameters matter (common random numbers).
 STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities", "recruitment")
-GROUP_COLUMN = {g: i for i, g in enumerate(ARMED_GROUPS)}
 
 
 class VacuumModel(mesa.Model):
@@ -208,13 +221,11 @@ class VacuumModel(mesa.Model):
             return other in (JNIM, ISSP)
         if CSP in (a, b) and (a in STATE or b in STATE):
             return self.csp_at_war
-        if {a, b} == {JNIM, CSP}:
-            return False  # their clashes are drawn separately, see insurgent_clashes
-        return True
+        return {a, b} != {JNIM, CSP}  # their clashes are drawn separately, see insurgent_clashes
 
     def log(self, event_type, sub_event_type, actor1, actor2, node, fatalities=0, civilians=False) -> None:
         """Append one event in ACLED's layout (columns in ``metrics.EVENT_COLUMNS``)."""
-        self.events.append((self.date, event_type, sub_event_type, actor1, actor2, node, int(round(fatalities)),
+        self.events.append((self.date, event_type, sub_event_type, actor1, actor2, node, round(fatalities),
                             civilians))
 
     def corridor_attack(self, unit: ForceUnit, a: int, b: int) -> None:

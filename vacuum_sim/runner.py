@@ -18,7 +18,7 @@ from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario, with_overrides
 
 def git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True, check=False,
                              text=True, timeout=5)
     except (OSError, subprocess.SubprocessError):
         return None
