@@ -75,7 +75,7 @@ def battle(model, v: int, attackers: list[ForceUnit], defenders: list[ForceUnit]
 
 
 def retreat(model, u: ForceUnit) -> None:
-    """Break off: state forces fall back to the nearest hub, others to where they came from or a neighbour."""
+    """Break off: state forces fall back to the nearest hub, others to where they came from or their strongest neighbour."""
     mission = u.mission
     if mission is not None:
         mission.units.remove(u)
@@ -86,7 +86,7 @@ def retreat(model, u: ForceUnit) -> None:
     elif mission is not None:
         home = mission.origin
     else:
-        home = int(model.grid[u.node].neighborhood.select_random_cell().coordinate)
+        home = max(model.grid.G[u.node], key=lambda w: model.influence[w, GROUP_COLUMN[u.faction]])  # a safe haven
     if home != u.node:
         u.send(model.route(u.node, home))
 
@@ -99,8 +99,7 @@ def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
         if mission.side in STATE:
             model.ops_today[model.zone[v]] += 1
             model.log("Battles", "Government operation", "/".join(sorted({u.name for u in on_target})), "", v)
-            moves_on_rebels = model.vacated[v] or (model.controller[v] == CSP and model.zone[v] == NORTH)
-            if moves_on_rebels and not model.csp_at_war:
+            if model.vacated[v] and model.zone[v] == NORTH and not model.csp_at_war:  # as at Ber, August 2023
                 model.csp_at_war = True
                 model.log("Strategic developments", "CSP declares hostilities", "CSP", "FAMa", v)
         for f in sorted({u.faction for u in on_target}):
@@ -117,16 +116,14 @@ def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
             if mission in model.missions:
                 model.end_mission(mission, success=False)
             return
-        if mission.side not in STATE:
-            model.log("Strategic developments", "Non-state actor overtakes territory", FACTIONS[mission.side], "", v)
     if mission.side in STATE:
         model.influence[v] *= 1 - p["op_influence_cut"]
         mission.days_on_target += 1
         if mission.days_on_target >= p["operation_days"]:
             model.end_mission(mission, success=True)
     else:
-        if not defenders:
-            model.log("Strategic developments", "Non-state actor overtakes territory", FACTIONS[mission.side], "", v)
+        model.captures[mission.side] += 1
+        model.log("Strategic developments", "Non-state actor overtakes territory", FACTIONS[mission.side], "", v)
         model.end_mission(mission, success=True)
 
 

@@ -31,6 +31,7 @@ def metric_names() -> list[str]:
     names += ["n_troops_needed", "n_troops_available"]
     names += [f"new_atrocities_{f}" for f in ATROCITY_FACTIONS] + [f"cum_atrocities_{f}" for f in ATROCITY_FACTIONS]
     names += [f"new_recruits_{g}" for g in GROUP_NAMES] + [f"cum_recruits_{g}" for g in GROUP_NAMES]
+    names += [f"cum_captures_{g}" for g in GROUP_NAMES]
     names += ["cum_joint_strikes", "n_csp_at_war"]
     names += [f"n_strength_{f}" for f in FACTIONS]
     names += [f"mean_grievance_{z}" for z in ZONES]
@@ -62,6 +63,7 @@ def daily(model) -> np.ndarray:
     idx = [FACTIONS.index(f) for f in ATROCITY_FACTIONS]
     row += list(m.new_atrocities[idx]) + list(m.cum_atrocities[idx])
     row += [m.new_recruits[g] for g in ARMED_GROUPS] + [m.cum_recruits[g] for g in ARMED_GROUPS]
+    row += [m.captures[g] for g in ARMED_GROUPS]
     row += [m.cum_joint_strikes, float(m.csp_at_war)]
     row += list(m.presence.sum(axis=0))
     counts = onehot_zone.sum(axis=0)

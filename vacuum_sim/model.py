@@ -40,6 +40,9 @@ from .scenario import Scenario, load_scenario
 STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities", "recruitment")
 
 
+NORTH, SOUTH = ZONES.index("north"), ZONES.index("south")
+
+
 class VacuumModel(mesa.Model):
     """Mali after MINUSMA: five (or six) forces competing for towns and vacated bases."""
 
@@ -66,6 +69,7 @@ class VacuumModel(mesa.Model):
         self.cum_recruits = np.zeros(len(FACTIONS))
         self.cum_recruits_by_town = np.zeros((self.n, len(ARMED_GROUPS)))
         self.atrocities_by_town = np.zeros(self.n, dtype=int)
+        self.captures = np.zeros(len(FACTIONS), dtype=int)  # towns and bases taken by each armed group
         self.cum_joint_strikes = 0
         self.last_strike = {}  # (town, faction) -> day of that group's last strike there
 
@@ -297,7 +301,7 @@ class VacuumModel(mesa.Model):
 
     def _choose_operation_target(self, rng) -> tuple[int | None, bool]:
         busy = {m.target for m in self.missions}
-        north = self.zone == ZONES.index("north")
+        north = self.zone == NORTH
         held = self.presence[:, FAMA] + self.presence[:, WAGNER] > 0
         # Bases to backfill or retake in the north: vacated UN camps and lost army camps, and rebel-held towns once at war.
         priority = north & ~held & (self.vacated | self.is_army_base)
@@ -312,7 +316,7 @@ class VacuumModel(mesa.Model):
         threat = np.where(threat > 0.1, threat, 0.0)
         threat[list(busy)] = 0
         if not self.csp_at_war:  # the state keeps out of the rebels' zone while the 2015 accord holds
-            threat[self.influence[:, GROUP_COLUMN[CSP]] >= 0.3] = 0
+            threat[(self.influence[:, GROUP_COLUMN[CSP]] >= 0.3) | (self.controller == CSP)] = 0
         if threat.sum() == 0:
             return None, False
         v = int(rng.choice(self.n, p=threat / threat.sum()))
@@ -376,6 +380,8 @@ class VacuumModel(mesa.Model):
                 continue
             if self.influence[v, col] < 0.05 and not self.vacated[v]:
                 continue  # armed groups strike where they have local networks
+            if f == CSP and self.zone[v] == SOUTH:
+                continue  # the rebels fight for the north (and its edge in the centre), not the south
             defence = combat.fortified(self, v) * sum(
                 self.presence[v, g] * combat.EFFECT[g](self.p)
                 for g in range(len(FACTIONS)) if self.presence[v, g] > 0 and self.hostile(f, g))
@@ -384,7 +390,7 @@ class VacuumModel(mesa.Model):
                 if own >= self.p["attack_odds"] * defence:
                     cands.append(v)
                     weights.append((2.0 if self.is_army_base[v] or self.vacated[v] else 1.0) * own / defence)
-            elif self.vacated[v] and not friendly_hold and (f != CSP or self.zone[v] == ZONES.index("north")):
+            elif self.vacated[v] and not friendly_hold and (f != CSP or self.zone[v] == NORTH):
                 cands.append(v)
                 weights.append(self.p["vacated_base_value"])
         if not cands or sum(weights) == 0:
