@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from mesa.discrete_space import CellAgent, FixedAgent
 
-from .factions import CONTROL_LABELS, FACTIONS, STATE
+from .factions import CONTROL_LABELS, FACTIONS, GROUP_COLUMN, STATE
 
 # A unit's task.
 GARRISON = "garrison"  # holds a town or base
@@ -49,6 +49,11 @@ class Town(FixedAgent):
     @property
     def grievance(self) -> float:
         return float(self.model.grievance[self.node])
+
+    @property
+    def influence(self) -> dict[str, float]:
+        """Each armed group's local influence (0–1)."""
+        return {FACTIONS[g]: float(self.model.influence[self.node, c]) for g, c in GROUP_COLUMN.items()}
 
 
 class ForceUnit(CellAgent):
