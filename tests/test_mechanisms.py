@@ -1,0 +1,104 @@
+"""Unit checks of single submodels against their written rules (docs/model.md, section 3.3)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from vacuum_sim import combat
+from vacuum_sim.agents import GARRISON, RESERVE, WITHDRAW, ForceUnit
+from vacuum_sim.factions import FAMA, JNIM, UN
+from vacuum_sim.model import VacuumModel
+from vacuum_sim.runner import resolve
+
+from helpers import mali
+
+
+def model(*overrides: str, seed: int = 0) -> VacuumModel:
+    return VacuumModel(resolve("historical_2023", overrides=list(overrides), mali=mali()), rng=seed, mali=mali())
+
+
+def test_un_sites_close_on_the_planned_dates_and_the_levers_move_them():
+    m = model()
+    plan = {s.town: s.closure_date for s in mali().un_sites.itertuples()}
+    closing = {m.names[v]: m.start_date + timedelta(days=d) for d, vs in m.closures.items() for v in vs}
+    assert closing == plan
+    first = min(plan.values())
+    stretched = model("withdrawal_stretch=2.0", "withdrawal_shift_days=10")
+    closing = {m.names[v]: m.start_date + timedelta(days=d) for d, vs in stretched.closures.items() for v in vs}
+    for town, when in plan.items():
+        assert closing[town] == first + timedelta(days=10 + 2 * (when - first).days)
+    assert model("un_withdrawal=false").closures == {}
+
+
+def test_a_closed_site_is_vacated_and_its_troops_leave():
+    m = model()
+    kidal = mali().node("Kidal")
+    day = next(d for d, vs in m.closures.items() if kidal in vs)
+    while m.day < day:
+        m.step()
+    assert m.vacated[kidal] and not m.un_open[kidal]
+    assert date(2023, 10, 31) == m.date
+    un_here = [a for a in m.grid[kidal].agents if isinstance(a, ForceUnit) and a.faction == UN]
+    assert un_here and all(u.task == WITHDRAW and u.route for u in un_here)
+    for _ in range(10):
+        m.step()
+    assert not any(isinstance(a, ForceUnit) and a.faction == UN for a in m.grid[kidal].agents)
+
+
+def test_travel_takes_corridor_length_over_speed():
+    m = model("speed_track=50")
+    gao, tarkint = mali().node("Gao"), mali().node("Tarkint")
+    km = m.corridor_km(gao, tarkint)  # a track, 123 km
+    unit = m._unit(gao, FAMA, 100, RESERVE)
+    unit.send([tarkint])
+    days = 0
+    while unit.node != tarkint:
+        unit.travel()
+        days += 1
+    assert days == int(np.ceil(km / 50))
+
+
+def test_square_law_losses_scale_with_the_enemy_strength():
+    """Lanchester square law: each side's losses are proportional to the enemy's effective strength."""
+    losses = {}
+    for attackers in (200, 400):
+        lost = []
+        for seed in range(60):
+            m = model("retreat_ratio=0", "fortification=1", seed=seed)
+            v = mali().node("Kayes")  # no armed group there, an army base
+            for u in [a for a in m.grid[v].agents if isinstance(a, ForceUnit)]:
+                m.retire(u)
+            att = [m._unit(v, JNIM, attackers, GARRISON)]
+            dfd = [m._unit(v, FAMA, 300, GARRISON)]
+            combat.battle(m, v, att, dfd, "Attack")
+            lost.append(300 - sum(u.strength for u in dfd))
+        losses[attackers] = np.mean(lost)
+    # Doubling the attackers roughly doubles the defenders' losses (not exactly: attackers shrink between rounds).
+    assert 1.7 < losses[400] / losses[200] < 2.3, losses
+
+
+def test_grievance_decays_with_its_half_life_and_spreads_to_neighbours():
+    m = model("grievance_spread=0", "grievance_decay=0.01")
+    v = mali().node("Mopti")
+    m.grievance[v] = 1.0
+    for _ in range(69):
+        m.update_grievance()
+    assert m.grievance[v] == pytest.approx(0.99**69) and 0.49 < m.grievance[v] < 0.51
+    m = model("grievance_spread=0.1")
+    m.grievance[v] = 1.0
+    m.update_grievance()
+    assert all(m.grievance[w] > 0 for w in m.grid.G[v])
+
+
+def test_recruitment_is_capped_per_town_and_day():
+    m = model("recruit_rate=0.01", "recruit_cap=2")
+    m.grievance[:] = 1.0
+    m.new_recruits = np.zeros_like(m.new_recruits)
+    before = m.cum_recruits_by_town.copy()
+    m.recruitment()
+    added = m.cum_recruits_by_town - before
+    assert added.max() == pytest.approx(2.0)
+    assert (added[m.influence == 0] == 0).all()
