@@ -161,7 +161,7 @@ def load_experiment(path: str | Path, mali: MaliMap | None = None) -> Experiment
     except ScenarioError as e:
         fail("scenario", str(e))
     days = raw.get("days", scenario.days)
-    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+    if not _whole(days, 1) or days > 3650:
         fail("days", f"must be a whole number in [1, 3650], got {days!r}")
     scenario = replace(scenario, days=days)
 
@@ -176,7 +176,7 @@ def load_experiment(path: str | Path, mali: MaliMap | None = None) -> Experiment
             fail(f"output.{key}", "unknown key; allowed: metrics, every")
     metrics = _metrics(output.get("metrics", ["*"]), fail)
     every = output.get("every", 1)
-    if every != "month" and (isinstance(every, bool) or not isinstance(every, int) or every < 1):
+    if every != "month" and not _whole(every, 1):
         fail("output.every", f'must be a whole number of days >= 1 or "month", got {every!r}')
 
     name = path.parent.name if path.name == "experiment.toml" else path.stem
@@ -196,12 +196,12 @@ def _design(design, fail) -> dict:
     out = {"type": kind}
     if kind != "full_factorial":
         n = design.get("n")
-        if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        if not _whole(n, 2):
             fail("design.n", f"required whole number >= 2 (sample size), got {n!r}")
         if kind == "sobol" and n & (n - 1):
             fail("design.n", f"Saltelli's sample size N must be a power of 2 (e.g. 16, 32, 64), got {n}")
         seed = design.get("seed", 0)
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        if not _whole(seed, 0):
             fail("design.seed", f"must be a whole number >= 0 (seeds the sampler), got {seed!r}")
         out |= {"n": n, "seed": seed}
     if kind == "sobol":
@@ -250,6 +250,10 @@ def _factors(table, design: str, fail) -> tuple[Factor, ...]:
     return tuple(factors)
 
 
+def _whole(value, least: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
 def _checked(param, value, key: str, fail):
     try:
         return param.check(value)
@@ -262,12 +266,11 @@ def _seeds(raw: dict, fail) -> tuple[int, ...]:
         fail("replicates", "give either replicates = N (seeds 0 … N-1) or seeds = [...], not both or neither")
     if "replicates" in raw:
         n = raw["replicates"]
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        if not _whole(n, 1):
             fail("replicates", f"must be a whole number >= 1, got {n!r}")
         return tuple(range(n))
     seeds = raw["seeds"]
-    if (not isinstance(seeds, list) or not seeds
-            or any(isinstance(s, bool) or not isinstance(s, int) or s < 0 for s in seeds)):
+    if not isinstance(seeds, list) or not seeds or not all(_whole(s, 0) for s in seeds):
         fail("seeds", f"must be a non-empty list of whole numbers >= 0, got {seeds!r}")
     if len(set(seeds)) != len(seeds):
         fail("seeds", "seeds must be distinct")
