@@ -46,11 +46,16 @@ def test_a_very_large_army_pushes_jnim_back_in_the_centre():
 
 
 def test_more_army_manpower_means_less_jnim_control_in_the_centre():
+    """JNIM's hold on the centre at day 365: towns it holds or contests, and its mean influence.
+
+    Towns JNIM holds *alone* are not monotone (with 9,000 troops many stay contested instead), so the
+    claim is tested on holding-or-contesting, which is what the army's presence changes."""
     levels = (6000, 12000, 24000)
-    jnim = [final(replicates(overrides=(f"fama_manpower={n}",), seeds=SEEDS), "n_towns_JNIM_centre").mean()
-            for n in levels]
-    assert all(a >= b for a, b in pairwise(jnim)), jnim
-    assert jnim[0] > jnim[-1]
+    runs = [replicates(overrides=(f"fama_manpower={n}",), seeds=SEEDS) for n in levels]
+    towns = [(final(r, "n_towns_JNIM_centre") + final(r, "n_towns_contested_centre")).mean() for r in runs]
+    influence = [final(r, "mean_influence_JNIM_centre").mean() for r in runs]
+    assert all(a > b for a, b in pairwise(towns)), towns
+    assert all(a > b for a, b in pairwise(influence)), influence
 
 
 def test_worse_wagner_conduct_means_more_jnim_recruits():

@@ -155,4 +155,45 @@ def discover(sweep_dir: str | Path, metric: str, threshold: float, above: bool =
     return Discovery(condition, int(y.sum()), len(y), stats[["coverage", "density", "mass", "res_dim"]], limits)
 
 
-__all__ = ["Discovery", "bands", "discover", "factor_names", "load", "manifest", "outcome", "sobol_indices"]
+SWEEP_FIGURES = ("phase", "bands", "sobol")
+DEFAULT_OUTCOME = "frac_towns_JNIM_centre"
+
+
+def save_sweep_figures(sweep_dir: str | Path, out_dir: str | Path | None = None, metric: str | None = None,
+                       kinds=None, dpi: int = 150) -> list[Path]:
+    """Draw a sweep's figures: the outcome over the first two factors, over time by the first factor, and
+    (for a Sobol' design) the sensitivity indices.  The outcome defaults to JNIM's share of central towns."""
+    from . import plots
+
+    info = manifest(sweep_dir)
+    unknown = set(kinds or ()) - set(SWEEP_FIGURES)
+    if unknown:
+        raise ValueError(f"unknown figure kind {sorted(unknown)[0]!r} for a sweep; allowed: {', '.join(SWEEP_FIGURES)}")
+    kept = {m.replace("n_towns_", TOWN_SHARE, 1) for m in info["metrics"]} | set(info["metrics"])
+    metric = metric or (DEFAULT_OUTCOME if DEFAULT_OUTCOME in kept else info["metrics"][0])
+    factors = factor_names(sweep_dir)
+    data = load(sweep_dir, [metric])
+    meta = {"version": info["version"], "scenario": f"{info['scenario']} (sweep {info['experiment']})",
+            "seed": list(info["seeds"])}
+    out = Path(out_dir) if out_dir else Path(sweep_dir) / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    figures = {}
+    wanted = kinds or SWEEP_FIGURES
+    if "phase" in wanted and len(factors) >= 2:
+        runs = outcome(data, metric)
+        figures["phase"] = plots.phase_diagram(runs, factors[0], factors[1],
+                                               f"{metric} on day {runs['day'].iloc[0]}", meta)
+    if "bands" in wanted:
+        figures["bands"] = plots.outcome_bands(bands(data, metric), factors[0], metric, meta)
+    if "sobol" in wanted and info["design"]["type"] == "sobol":
+        figures["sobol"] = plots.sobol_bars(sobol_indices(sweep_dir, metric), metric, meta)
+    paths = []
+    for name, fig in figures.items():
+        path = out / f"{name}.png"
+        fig.savefig(path, dpi=dpi)
+        paths.append(path)
+    return paths
+
+
+__all__ = ["Discovery", "bands", "discover", "factor_names", "load", "manifest", "outcome", "save_sweep_figures",
+           "sobol_indices"]

@@ -58,7 +58,7 @@ def _plot(args) -> int:
     if (path / "metadata.json").is_file():
         _figures(path, args.kind)
         return 0
-    from .plots import save_sweep_figures
+    from .analysis import save_sweep_figures
 
     for p in save_sweep_figures(path, path / "figures", kinds=args.kind):
         print(f"  figure: {p}")

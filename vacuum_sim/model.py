@@ -80,7 +80,7 @@ class VacuumModel(mesa.Model):
 
     # ------------------------------------------------------------------ build
     def _build_space(self) -> None:
-        g = self.mali.graph
+        g = self.mali.graph.copy()  # edges get this scenario's speeds; the shared map stays untouched
         self.n = g.number_of_nodes()
         layout = {v: (d["lon"], d["lat"]) for v, d in g.nodes(data=True)}
         self.grid = Network(g, random=self.random, layout=layout)
@@ -105,7 +105,7 @@ class VacuumModel(mesa.Model):
         self.population = t["population"].to_numpy(float)
         self.zone = np.array([ZONES.index(z) for z in t["zone"]])
         self.names = list(t["name"])
-        self.is_army_base = t["garrison_at_start"].to_numpy(bool)
+        self.is_army_base = t["garrison_at_start"].to_numpy(bool, copy=True)  # grows as the army holds towns
         self.influence = np.zeros((self.n, len(ARMED_GROUPS)))
         fighters = {JNIM: self.p["jnim_fighters"], CSP: self.p["csp_fighters"], ISSP: self.p["issp_fighters"]}
         for f in self.mali.footholds.itertuples():
@@ -339,8 +339,11 @@ class VacuumModel(mesa.Model):
         if wagner_hubs and p["wagner_per_operation"] > 0:
             wh = min(wagner_hubs, key=lambda h: self.travel_days(h, target))
             units += reserve[(WAGNER, wh)][:max(1, math.ceil(p["wagner_per_operation"] / p["unit_size"]))]
-        mission = Mission(FAMA, target, hub, hold)
-        self._dispatch(mission, units, OPERATION)
+        # Clear and hold: with reserves to spare after this column, the army garrisons what it clears.
+        spare = sum(u.strength for (f, _), us in reserve.items() if f == FAMA for u in us) - sum(
+            u.strength for u in units if u.faction == FAMA)
+        hold = hold or spare >= p["operation_size"] + p["garrison_size"]
+        self._dispatch(Mission(FAMA, target, hub, hold), units, OPERATION)
         return True
 
     def _dispatch(self, mission: Mission, units: list[ForceUnit], task: str) -> None:
@@ -420,6 +423,7 @@ class VacuumModel(mesa.Model):
             if mission.side in STATE:
                 n = max(1, math.ceil(self.p["garrison_size"] / self.p["unit_size"]))
                 keep = [u for u in units if u.faction == FAMA][:n] or units[:n]
+                self.is_army_base[mission.target] = True  # a held town becomes an army base (fortified, to be kept)
             else:
                 keep = units
         for u in units:

@@ -813,3 +813,92 @@ def save_default_figures(run_dir_or_result, out_dir=None, dpi: int = 150, kinds=
         draw[kind]().savefig(path, dpi=dpi)
         paths.append(path)
     return paths
+
+
+# ---------------------------------------------------------------- sweeps
+
+
+def _level(v) -> str:
+    """A factor level as a reader writes it: 12,000 and 0.85, not 1.2e+04."""
+    return f"{int(v):,}" if float(v).is_integer() else f"{v:.3g}"
+
+
+def _cells(values: pd.Series, bins: int = 6) -> pd.Series:
+    """A factor's levels as they are, or quantile bins (labelled by their mid-point) for sampled designs."""
+    if values.nunique() <= 12:
+        return values
+    cut = pd.qcut(values, bins, duplicates="drop")
+    return cut.map(lambda interval: interval.mid).astype(float)
+
+
+def phase_diagram(outcomes: pd.DataFrame, x: str, y: str, label: str, metadata=None) -> Figure:
+    """An outcome over two factors: each cell shows the median over its runs (replicates and other factors).
+
+    `outcomes` has one row per run with the factor columns and `value` (see `analysis.outcome`)."""
+    table = (outcomes.assign(**{x: _cells(outcomes[x]), y: _cells(outcomes[y])})
+             .groupby([y, x], observed=True)["value"].median().unstack())
+    runs = outcomes.groupby([_cells(outcomes[y]), _cells(outcomes[x])], observed=True).size().unstack()
+    fig = Figure(figsize=(1.3 * table.shape[1] + 3.4, 0.75 * table.shape[0] + 2.6), layout="constrained")
+    ax = fig.subplots()
+    image = ax.imshow(table.to_numpy(float), origin="lower", aspect="auto", cmap="Reds")
+    ax.set_xticks(range(table.shape[1]), [_level(v) for v in table.columns])
+    ax.set_yticks(range(table.shape[0]), [_level(v) for v in table.index])
+    high = np.nanmax(table.to_numpy(float)) if table.size else 0
+    for i in range(table.shape[0]):
+        for j in range(table.shape[1]):
+            v = table.iat[i, j]
+            if np.isfinite(v):
+                ax.text(j, i, f"{v:.3g}", ha="center", va="center", fontsize=9,
+                        color="white" if v > 0.6 * high else "black")
+    ax.set(xlabel=x, ylabel=y)
+    fig.colorbar(image, ax=ax, label=f"median {label}")
+    n = int(np.nanmedian(runs.to_numpy(float))) if runs.size else 0
+    ax.set_title(f"{label}\nmedian over the runs in each cell (about {n} runs each)", fontsize=11)
+    add_footer(fig, metadata)
+    return fig
+
+
+def sobol_bars(indices: pd.DataFrame, label: str, metadata=None) -> Figure:
+    """First- and total-order Sobol' indices with their 95 % confidence intervals (see `analysis.sobol_indices`)."""
+    order = indices.sort_values("ST", ascending=True)
+    fig = Figure(figsize=(8, 0.55 * len(order) + 2.0), layout="constrained")
+    ax = fig.subplots()
+    ypos = np.arange(len(order))
+    ax.barh(ypos + 0.2, order["S1"], height=0.38, xerr=order["S1_conf"], color="#0072B2", capsize=3,
+            label="first order (this factor alone)")
+    ax.barh(ypos - 0.2, order["ST"], height=0.38, xerr=order["ST_conf"], color="#E69F00", capsize=3,
+            label="total order (with its interactions)")
+    ax.set_yticks(ypos, [f"{f} ({k})" for f, k in zip(order.index, order["kind"])])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("share of the outcome's variance (bars: 95 % confidence interval)")
+    ax.set_title(f"Which factors drive {label}? Sobol' sensitivity indices", fontsize=11)
+    ax.legend(loc="lower right")
+    add_footer(fig, metadata)
+    return fig
+
+
+def outcome_bands(bands: pd.DataFrame, by: str, label: str, metadata=None) -> Figure:
+    """An outcome over time for each level of one factor: median and 10–90 % band across its runs.
+
+    `bands` is `analysis.bands(...)` output (one row per design point and date)."""
+    fig = Figure(figsize=(9, 4.8), layout="constrained")
+    ax = fig.subplots()
+    levels = sorted(bands[by].unique())
+    colours = _series_colours(len(levels))
+    for level, colour in zip(levels, colours):
+        part = bands[bands[by] == level].groupby("date")[["q10", "median", "q90"]].median()
+        ax.fill_between(part.index, part["q10"], part["q90"], color=colour, alpha=0.2, linewidth=0, step="post")
+        ax.step(part.index, part["median"], where="post", color=colour, label=f"{by} = {_level(level)}")
+    ax.set_ylabel(label)
+    ax.set_title(f"{label} over time by {by}: median and 10–90 % band across replicates\n"
+                 "(the other factors' levels pooled by their median)", fontsize=11)
+    ax.legend(fontsize=8)
+    date_axis(ax)
+    add_footer(fig, metadata)
+    return fig
+
+
+def _series_colours(n: int) -> list[str]:
+    """n distinguishable colours from the Okabe–Ito palette (repeating if needed)."""
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+    return [palette[i % len(palette)] for i in range(n)]
