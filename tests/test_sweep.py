@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vacuum_sim import analysis, cli
+from vacuum_sim import analysis, cli, plots
 from vacuum_sim.sweep import FAIL_RUNS_ENV, Store, load_experiment, sweep
 
 SMALL = """
@@ -182,3 +182,24 @@ def test_sobol_indices_and_prim_find_the_factor_that_matters(tmp_path):
     band = analysis.bands(analysis.load(tmp_path / "sobol"), "n_strength_JNIM")
     assert (band["q10"] <= band["median"]).all() and (band["median"] <= band["q90"]).all()
     assert np.isfinite(indices[["S1", "ST"]].to_numpy()).all()
+
+    paths = analysis.save_sweep_figures(tmp_path / "sobol", tmp_path / "figs", kinds=["sobol"])
+    assert [p.name for p in paths] == ["sobol.png"]
+    fig = plots.sobol_bars(indices, "n_strength_JNIM")
+    bars = fig.axes[0].patches
+    assert len(bars) == 2 * len(indices)  # first and total order for every factor
+    assert sorted(round(b.get_width(), 9) for b in bars) == sorted(
+        round(v, 9) for v in [*indices["S1"], *indices["ST"]])
+
+
+def test_sweep_figures_show_every_cell_of_the_design(reference, tmp_path):
+    """The phase diagram labels one cell per design point's factor pair, with the median of its runs."""
+    _, out = reference
+    paths = analysis.save_sweep_figures(out, tmp_path)
+    assert {p.name for p in paths} == {"phase.png", "bands.png"}  # no Sobol' bars for a Latin hypercube
+    runs = analysis.outcome(analysis.load(out, ["frac_towns_JNIM_centre"]), "frac_towns_JNIM_centre")
+    fig = plots.phase_diagram(runs, "north_share", "fama_manpower", "JNIM share")
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert len(labels) == len(runs[["north_share", "fama_manpower"]].drop_duplicates()) == 4
+    medians = runs.groupby(["fama_manpower", "north_share"])["value"].median()
+    assert sorted(labels) == sorted(f"{v:.3g}" for v in medians)
