@@ -408,32 +408,11 @@ def key_handles(corridors: pd.DataFrame) -> list[Line2D]:
         for kind, style in CORRIDOR_STYLES.items()
         if kind in set(corridors["kind"])
     ]
-    for pop, label in ((10_000, "10,000 people"), (100_000, "100,000"), (1_000_000, "1 million")):
-        area = town_sizes(pd.Series([pop]))[0]
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="none",
-                markersize=np.sqrt(area),
-                markerfacecolor="white",
-                markeredgecolor="#222222",
-                label=label,
-            )
-        )
-    handles.append(
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="none",
-            markersize=np.sqrt(SIZE_UNKNOWN),
-            markerfacecolor="white",
-            markeredgecolor="#222222",
-            label="population unknown",
-        )
-    )
+    sizes = [(town_sizes(pd.Series([pop]))[0], label)
+             for pop, label in ((10_000, "10,000 people"), (100_000, "100,000"), (1_000_000, "1 million"))]
+    for area, label in [*sizes, (SIZE_UNKNOWN, "population unknown")]:
+        handles.append(Line2D([], [], marker="o", linestyle="none", markersize=np.sqrt(area),
+                              markerfacecolor="white", markeredgecolor="#222222", label=label))
     return handles
 
 
