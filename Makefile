@@ -1,5 +1,5 @@
 # One command for each job; each sets itself up first (finds Python >= 3.12, creates .venv, installs).
-.PHONY: setup run test bench app
+.PHONY: setup run test bench bench-sweep app
 SHELL := /bin/bash
 
 setup:
@@ -17,6 +17,10 @@ test:
 ## Speed: the model against a bare Mesa loop on the same map.
 bench: setup
 	.venv/bin/python experiments/benchmarks/bench_model.py
+
+## Sweeps: 2 workers vs 1, per-run overhead, memory of 1,000 vs 50 runs, and Mesa's batch_run (a few minutes).
+bench-sweep: setup
+	.venv/bin/python experiments/benchmarks/bench_sweep.py
 
 ## The classroom app in the browser, served at http://127.0.0.1:8765 (Ctrl-C stops it).
 app: setup
