@@ -9,7 +9,7 @@ setup:
 run: setup
 	.venv/bin/vacuum-sim run historical_2023 --seed 0
 
-## The test suite (about 10 minutes on 2 cores); setup also installs Chromium for the app's browser test.
+## The test suite (a few minutes on 2 cores); setup also installs Chromium for the app's browser test.
 test:
 	@scripts/setup.sh --browser
 	.venv/bin/python -m pytest -n 2 -q
