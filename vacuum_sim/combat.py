@@ -55,7 +55,7 @@ def battle(model, v: int, attackers: list[ForceUnit], defenders: list[ForceUnit]
     dead, bonus = 0.0, fortified(model, v)
     for _ in range(ROUNDS):
         a_eff, d_eff = effective(model, attackers), bonus * effective(model, defenders)
-        noise = rng.lognormal(0.0, 0.3, size=2)
+        noise = rng.lognormal(0.0, p["combat_noise"], size=2)
         dead += _take_losses(attackers, p["lethality"] * d_eff * noise[0])
         dead += _take_losses(defenders, p["lethality"] * a_eff * noise[1])
         a_broken = sum(u.strength for u in attackers) < p["retreat_ratio"] * a0

@@ -275,7 +275,7 @@ class VacuumModel(mesa.Model):
         for v in self.closures.get(self.day, ()):
             self.un_open[v] = False
             self.vacated[v] = True
-            self.log("Strategic developments", "Headquarters or base established" if self.state_holds(v)
+            self.log("Strategic developments", "Headquarters or base established" if self.state_present()[v]
                      else "Non-violent transfer of territory", "UN", "", v)
             open_hubs = [h for h in self.repatriation_hubs if self.un_open[h]]
             for u in [u for u in self.grid[v].agents if isinstance(u, ForceUnit) and u.faction == UN]:
@@ -285,8 +285,9 @@ class VacuumModel(mesa.Model):
                 else:
                     self.retire(u)
 
-    def state_holds(self, v: int) -> bool:
-        return self.presence[v, FAMA] + self.presence[v, WAGNER] > 0
+    def state_present(self) -> np.ndarray:
+        """Towns where army or Wagner forces stand today."""
+        return self.presence[:, FAMA] + self.presence[:, WAGNER] > 0
 
     # --- limited capacity: the army's operations --------------------------------
     def state_operations(self) -> None:
@@ -302,7 +303,7 @@ class VacuumModel(mesa.Model):
     def _choose_operation_target(self, rng) -> tuple[int | None, bool]:
         busy = {m.target for m in self.missions}
         north = self.zone == NORTH
-        held = self.presence[:, FAMA] + self.presence[:, WAGNER] > 0
+        held = self.state_present()
         # Bases to backfill or retake in the north: vacated UN camps and lost army camps, and rebel-held towns once at war.
         priority = north & ~held & (self.vacated | self.is_army_base)
         weight = np.where(priority, 2.0, 0.0)
@@ -313,10 +314,10 @@ class VacuumModel(mesa.Model):
             return int(rng.choice(self.n, p=weight / weight.sum())), True
         # Otherwise counter-insurgency against JNIM and ISSP wherever their influence is.
         threat = self.influence[:, GROUP_COLUMN[JNIM]] + self.influence[:, GROUP_COLUMN[ISSP]]
-        threat = np.where(threat > 0.1, threat, 0.0)
+        threat = np.where(threat > self.p["ct_target_min"], threat, 0.0)
         threat[list(busy)] = 0
         if not self.csp_at_war:  # the state keeps out of the rebels' zone while the 2015 accord holds
-            threat[(self.influence[:, GROUP_COLUMN[CSP]] >= 0.3) | (self.controller == CSP)] = 0
+            threat[(self.influence[:, GROUP_COLUMN[CSP]] >= self.p["rebel_zone_influence"]) | (self.controller == CSP)] = 0
         if threat.sum() == 0:
             return None, False
         v = int(rng.choice(self.n, p=threat / threat.sum()))
@@ -381,7 +382,7 @@ class VacuumModel(mesa.Model):
         for v in self.reach[here]:
             if v == here or v in busy:
                 continue
-            if self.influence[v, col] < 0.05 and not self.vacated[v]:
+            if self.influence[v, col] < self.p["strike_network_min"] and not self.vacated[v]:
                 continue  # armed groups strike where they have local networks
             if f == CSP and self.zone[v] == SOUTH:
                 continue  # the rebels fight for the north (and its edge in the centre), not the south
@@ -478,7 +479,7 @@ class VacuumModel(mesa.Model):
         inf += p["insurgent_growth"] * present * (1 - inf)
         inf *= 1 - p["influence_decay"] * ~present
         inf += p["influence_spread"] * (self.neighbour_mean(inf) - inf).clip(min=0)
-        state = (self.presence[:, FAMA] + self.presence[:, WAGNER]) > 0
+        state = self.state_present()
         inf *= 1 - p["garrison_suppression"] * state[:, None]
         np.clip(inf, 0.0, 1.0, out=inf)
 
