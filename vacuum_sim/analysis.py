@@ -168,7 +168,7 @@ def save_sweep_figures(sweep_dir: str | Path, out_dir: str | Path | None = None,
     info = manifest(sweep_dir)
     unknown = set(kinds or ()) - set(SWEEP_FIGURES)
     if unknown:
-        raise ValueError(f"unknown figure kind {sorted(unknown)[0]!r} for a sweep; allowed: {', '.join(SWEEP_FIGURES)}")
+        raise ValueError(f"unknown figure kind {min(unknown)!r} for a sweep; allowed: {', '.join(SWEEP_FIGURES)}")
     kept = {m.replace("n_towns_", TOWN_SHARE, 1) for m in info["metrics"]} | set(info["metrics"])
     metric = metric or (DEFAULT_OUTCOME if DEFAULT_OUTCOME in kept else info["metrics"][0])
     factors = factor_names(sweep_dir)

@@ -35,7 +35,7 @@ class Param:
                 raise ValueError(f"must be true or false, got {value!r}")
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"must be a number in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")
+            raise ValueError(f"must be a number in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")  # noqa: TRY004 (bad input, reported as any other)
         if self.dtype is int and value != int(value):
             raise ValueError(f"must be a whole number in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")
         if not self.low <= value <= self.high:

@@ -777,7 +777,7 @@ def save_default_figures(run_dir_or_result, out_dir=None, dpi: int = 150, kinds=
     meta = run["metadata"]
     unknown = set(kinds or ()) - set(RUN_FIGURES)
     if unknown:
-        raise ValueError(f"unknown figure kind {sorted(unknown)[0]!r}; allowed: {', '.join(RUN_FIGURES)}")
+        raise ValueError(f"unknown figure kind {min(unknown)!r}; allowed: {', '.join(RUN_FIGURES)}")
     draw = {
         "control_share": lambda: control_share(run["metrics"], metadata=meta),
         "control_maps": lambda: control_small_multiples(
