@@ -10,6 +10,8 @@ breaks off once reduced below ``retreat_ratio`` of its strength at the start.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .agents import RESERVE, ForceUnit, Mission
 from .factions import ARMED_GROUPS, CSP, FACTIONS, FAMA, GROUP_COLUMN, ISSP, JNIM, STATE, UN, WAGNER, ZONES
 
@@ -160,7 +162,7 @@ def hostility(model, group: int, faction: int) -> float:
 def corridor_attack(model, unit: ForceUnit, a: int, b: int) -> None:
     """A day on the corridor a–b: IEDs (JNIM, ISSP) and ambushes by hostile groups influential at either end."""
     p = model.p
-    influence = model.influence[[a, b]].max(axis=0)
+    influence = np.maximum(model.influence[a], model.influence[b])
     ied, ambush = model.streams["corridors"].random(2)
     for group in ARMED_GROUPS:
         threat = influence[GROUP_COLUMN[group]] * hostility(model, group, unit.faction)

@@ -76,9 +76,8 @@ def needed_troops(m) -> float:
     """Troops to garrison every army base and every vacated UN camp (to the UN's own strength there)."""
     bases = m.is_army_base | (np.isin(m.controller, STATE) & (m.presence[:, FAMA] > 0))
     needed = m.p["garrison_size"] * (bases & ~m.vacated).sum()
-    un = m.mali.un_sites
-    share = m.p["un_troops"] / un["troops"].sum()
-    needed += sum(max(m.p["garrison_size"], t * share) for v, t in zip(un["node"], un["troops"]) if m.vacated[v])
+    vacated = m.vacated[m.un_site_nodes]
+    needed += np.maximum(m.p["garrison_size"], m.un_site_troops[vacated]).sum()
     return float(needed)
 
 

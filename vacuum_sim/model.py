@@ -122,6 +122,8 @@ class VacuumModel(mesa.Model):
         self.closures = self._closure_days()
         sites = self.mali.un_sites
         self.repatriation_hubs = list(sites.loc[sites["repatriation_hub"], "node"])
+        self.un_site_nodes = sites["node"].to_numpy()
+        self.un_site_troops = sites["troops"].to_numpy(float) * self.p["un_troops"] / sites["troops"].sum()
         for v in range(self.n):
             Town(self, self.grid[v], v, self.names[v], ZONES[self.zone[v]])
 
