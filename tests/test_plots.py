@@ -300,3 +300,14 @@ def test_frame_dates_sample_every_n_days_and_keep_the_end():
     assert len(dates) == 106  # days 0, 7, ..., 728 and the last day (729)
     assert dates[0] == index[0] and dates[-1] == index[-1]
     assert set(np.diff(dates[:-1]).astype("timedelta64[D]").astype(int)) == {7}
+
+
+def test_plot_command_draws_replicate_bands_from_several_runs(tmp_path):
+    from vacuum_sim import run
+    from vacuum_sim.cli import main
+
+    for seed in (1, 2, 3):
+        run("historical_2023", seed=seed, days=40, out=tmp_path / f"s{seed}")
+    assert main(["plot", *(str(tmp_path / f"s{s}") for s in (1, 2, 3)), "--out", str(tmp_path / "fig")]) == 0
+    image = imageio.imread(tmp_path / "fig" / "control_share_bands.png")
+    assert image.shape[0] > 300 and image[..., :3].std() > 10

@@ -54,7 +54,19 @@ def _animation(run_dir: Path) -> None:
 
 
 def _plot(args) -> int:
-    path = Path(args.dir)
+    paths = [Path(d) for d in args.dir]
+    if len(paths) > 1:  # replicates: median and 10–90 % bands across the runs
+        from .plots import control_share_bands
+        from .results import load_run
+
+        runs = [load_run(p) for p in paths]
+        out = Path(args.out or "figures")
+        out.mkdir(parents=True, exist_ok=True)
+        meta = dict(runs[0].metadata, seed=[r.metadata["seed"] for r in runs])
+        control_share_bands([r.metrics for r in runs], metadata=meta).savefig(out / "control_share_bands.png", dpi=150)
+        print(f"  figure: {out / 'control_share_bands.png'}")
+        return 0
+    path = paths[0]
     if (path / "metadata.json").is_file():
         _figures(path, args.kind)
         return 0
@@ -145,7 +157,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--no-figures", action="store_true", help="write the tables only")
     r.set_defaults(func=_run)
     pl = sub.add_parser("plot", help="draw the figures of a run folder or a sweep folder")
-    pl.add_argument("dir", help="a run folder (from 'run') or a sweep folder (from 'sweep')")
+    pl.add_argument("dir", nargs="+", help="a run folder (from 'run'), a sweep folder (from 'sweep'), "
+                    "or several run folders (replicates: median and 10–90 %% bands)")
+    pl.add_argument("--out", help="folder for the replicate-band figure (default ./figures)")
     pl.add_argument("--kind", action="append", help="only these figures (repeatable); default all")
     pl.set_defaults(func=_plot)
     an_ = sub.add_parser("animate", help="animate control over time (GIF, and MP4 when ffmpeg is available)")
