@@ -16,6 +16,7 @@ from .factions import CONTROL_LABELS, FACTIONS, GROUP_COLUMN, STATE
 # A unit's task.
 GARRISON = "garrison"  # holds a town or base
 RESERVE = "reserve"  # idle mobile force, available for the next operation or attack
+CONVOY = "convoy"  # on the road back to a hub or a stronghold; a reserve again on arrival
 OPERATION = "operation"  # state forces on a mission to a target town
 ATTACK = "attack"  # armed group on a mission to a target town
 WITHDRAW = "withdraw"  # UN convoy leaving for repatriation

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .agents import RESERVE, ForceUnit, Mission
+from .agents import ForceUnit, Mission
 from .factions import ARMED_GROUPS, CSP, FACTIONS, FAMA, GROUP_COLUMN, ISSP, JNIM, STATE, UN, WAGNER, ZONES
 
 NORTH = ZONES.index("north")
@@ -81,16 +81,13 @@ def retreat(model, u: ForceUnit) -> None:
     mission = u.mission
     if mission is not None:
         mission.units.remove(u)
-        u.mission = None
-    u.task = RESERVE
     if u.faction in STATE or u.faction == UN:
         home = model.nearest_hub(u.node)
     elif mission is not None:
         home = mission.origin
     else:
         home = max(model.grid.G[u.node], key=lambda w: model.influence[w, GROUP_COLUMN[u.faction]])  # a safe haven
-    if home != u.node:
-        u.send(model.route(u.node, home))
+    model.fall_back(u, home)
 
 
 def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:

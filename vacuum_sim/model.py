@@ -16,7 +16,7 @@ from mesa.agent import AgentSet
 from mesa.discrete_space import Network
 
 from . import combat, metrics
-from .agents import ATTACK, GARRISON, OPERATION, RESERVE, WITHDRAW, ForceUnit, Mission, Town
+from .agents import ATTACK, CONVOY, GARRISON, OPERATION, RESERVE, WITHDRAW, ForceUnit, Mission, Town
 from .factions import (
     ARMED_GROUPS,
     CONTESTED,
@@ -434,15 +434,23 @@ class VacuumModel(mesa.Model):
             if u in keep:
                 u.task = GARRISON
                 continue
-            u.task = RESERVE
-            home = self.nearest_hub(u.node) if u.faction in STATE else mission.origin
-            if home != u.node:
-                u.send(self.route(u.node, home))
+            self.fall_back(u, self.nearest_hub(u.node) if u.faction in STATE else mission.origin)
+
+    def fall_back(self, unit: ForceUnit, home: int) -> None:
+        """Send a unit off its mission to ``home``, travelling as a convoy, a reserve once there."""
+        unit.mission = None
+        if home == unit.node:
+            unit.task = RESERVE
+        else:
+            unit.task = CONVOY
+            unit.send(self.route(unit.node, home))
 
     def arrived(self, unit: ForceUnit) -> None:
-        """A unit reached the end of its route: UN convoys repatriate, others wait for their mission's fight."""
+        """A unit reached the end of its route: UN convoys repatriate, convoys become reserves, others wait to fight."""
         if unit.task == WITHDRAW:
             self.retire(unit)
+        elif unit.task == CONVOY:
+            unit.task = RESERVE
 
     # --- JNIM–rebel relationship --------------------------------------------------
     def insurgent_clashes(self) -> None:
