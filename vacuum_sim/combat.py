@@ -17,21 +17,14 @@ from .factions import ARMED_GROUPS, CSP, FACTIONS, FAMA, GROUP_COLUMN, ISSP, JNI
 
 NORTH = ZONES.index("north")
 
-EFFECT = {
-    FAMA: lambda p: p["effectiveness_fama"],
-    WAGNER: lambda p: p["effectiveness_wagner"],
-    UN: lambda p: p["effectiveness_un"],
-    JNIM: lambda p: p["effectiveness_jnim"],
-    CSP: lambda p: p["effectiveness_csp"],
-    ISSP: lambda p: p["effectiveness_issp"],
-}
+# Each faction's parameter names, e.g. FAMa -> "effectiveness_fama".
+EFFECTIVENESS = {f: f"effectiveness_{FACTIONS[f].lower()}" for f in (FAMA, WAGNER, UN, JNIM, CSP, ISSP)}
 ROUNDS = 3  # fire exchanges per day of battle
-ATROCITY_PROB = {FAMA: "atrocity_prob_fama", WAGNER: "atrocity_prob_wagner", JNIM: "atrocity_prob_jnim",
-                 CSP: "atrocity_prob_csp", ISSP: "atrocity_prob_issp"}
+ATROCITY_PROB = {f: f"atrocity_prob_{FACTIONS[f].lower()}" for f in (FAMA, WAGNER, JNIM, CSP, ISSP)}
 
 
 def effective(model, units) -> float:
-    return sum(u.strength * EFFECT[u.faction](model.p) for u in units)
+    return sum(u.strength * model.p[EFFECTIVENESS[u.faction]] for u in units)
 
 
 def _take_losses(units, losses: float) -> float:

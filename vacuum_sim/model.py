@@ -161,8 +161,7 @@ class VacuumModel(mesa.Model):
             self._unit(self.hubs[i % len(self.hubs)], FAMA, s, RESERVE)
         for i, s in enumerate(self._units_for(p["wagner_manpower"])):
             self._unit(self.hubs[i % len(self.hubs)], WAGNER, s, RESERVE)
-        sites = self.mali.un_sites
-        self._place(UN, p["un_troops"], sites["node"].to_numpy(), sites["troops"].to_numpy(float), GARRISON)
+        self._place(UN, p["un_troops"], self.un_site_nodes, self.un_site_troops, GARRISON)
         fh = self.mali.footholds
         for faction, key in ((JNIM, "jnim_fighters"), (CSP, "csp_fighters"), (ISSP, "issp_fighters")):
             rows = fh[fh["faction"] == FACTIONS[faction]]
@@ -389,7 +388,7 @@ class VacuumModel(mesa.Model):
             if f == CSP and self.zone[v] == SOUTH:
                 continue  # the rebels fight for the north (and its edge in the centre), not the south
             defence = combat.fortified(self, v) * sum(
-                self.presence[v, g] * combat.EFFECT[g](self.p)
+                self.presence[v, g] * self.p[combat.EFFECTIVENESS[g]]
                 for g in range(len(FACTIONS)) if self.presence[v, g] > 0 and self.hostile(f, g))
             friendly_hold = any(self.presence[v, g] > 0 and not self.hostile(f, g) for g in range(len(FACTIONS)))
             if defence > 0:
