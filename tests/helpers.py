@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from vacuum_sim.geography import load_map
-from vacuum_sim.runner import resolve, simulate
+from vacuum_sim.inputs.geography import load_map
+from vacuum_sim.runs.runner import resolve, simulate
 
 SEEDS = tuple(range(20))  # replicates for statistical claims
 

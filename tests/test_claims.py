@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from helpers import replicates
 
-from vacuum_sim import metrics
+from vacuum_sim.model import metrics
 from vacuum_sim.factions import ZONES
 
 NORTH = ZONES.index("north")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import mesa
 
-from vacuum_sim.metrics import METRICS
-from vacuum_sim.params import BY_NAME, PARAMS
+from vacuum_sim.model.metrics import METRICS
+from vacuum_sim.inputs.params import BY_NAME, PARAMS
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "vacuum_sim").glob("*.py"))
+SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "vacuum_sim").rglob("*.py"))
 MESA = "\n".join(p.read_text(encoding="utf-8") for p in Path(mesa.__file__).parent.rglob("*.py"))
 SCENARIOS = {p.stem for p in (ROOT / "scenarios").glob("*.toml")}
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from vacuum_sim.cli import main
-from vacuum_sim.geography import MapError, data_dir, load_map
+from vacuum_sim.inputs.geography import MapError, data_dir, load_map
 
 BAD_SCENARIOS = {
     "misspelt key": ('extends = "historical_2023"\n[params]\nwagner_manpowr = 10\n', "params.wagner_manpowr", "allowed:"),

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from helpers import mali
 
-from vacuum_sim import combat
-from vacuum_sim.agents import GARRISON, RESERVE, WITHDRAW, ForceUnit
+from vacuum_sim.model import combat
+from vacuum_sim.model.agents import GARRISON, RESERVE, WITHDRAW, ForceUnit
 from vacuum_sim.factions import FAMA, JNIM, UN
-from vacuum_sim.model import VacuumModel
-from vacuum_sim.runner import resolve
+from vacuum_sim.model.model import VacuumModel
+from vacuum_sim.runs.runner import resolve
 
 
 def model(*overrides: str, seed: int = 0) -> VacuumModel:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from helpers import mali
 
-from vacuum_sim.params import PARAMS
-from vacuum_sim.runner import resolve, simulate
+from vacuum_sim.inputs.params import PARAMS
+from vacuum_sim.runs.runner import resolve, simulate
 
 DAYS = 300  # covers the pre-drawdown months and the first closures, rebel war and central pressure
 

@@ -9,7 +9,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.container import BarContainer
 
-from vacuum_sim import animate, plots
+from vacuum_sim.views import animate, plots
 
 START, DAYS = "2023-07-01", 153  # 1 Jul - 30 Nov 2023: spans the reported 2023 windows
 

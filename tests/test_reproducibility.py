@@ -7,7 +7,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
-from vacuum_sim.runner import run
+from vacuum_sim.runs.runner import run
 
 
 def _tables(seed: int):
@@ -32,7 +32,7 @@ def test_different_seeds_give_different_outputs():
 
 def test_outputs_record_scenario_seed_and_version(tmp_path):
     from vacuum_sim import __version__
-    from vacuum_sim.results import load_run
+    from vacuum_sim.runs.results import load_run
 
     run("no_wagner", seed=5, days=30, out=tmp_path / "r")
     loaded = load_run(tmp_path / "r")

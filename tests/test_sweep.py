@@ -17,8 +17,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vacuum_sim import analysis, cli, plots
-from vacuum_sim.sweep import FAIL_RUNS_ENV, Store, load_experiment, sweep
+from vacuum_sim import cli
+from vacuum_sim.sweeps import analysis
+from vacuum_sim.views import plots
+from vacuum_sim.sweeps.sweep import FAIL_RUNS_ENV, Store, load_experiment, sweep
 
 SMALL = """
 description = "12 short runs: 4 Latin-hypercube points x 3 seeds"

@@ -2,7 +2,7 @@
 
 __version__ = "0.1.0"
 
-from .results import RunResult, load_run
-from .runner import run
+from vacuum_sim.runs.results import RunResult, load_run
+from vacuum_sim.runs.runner import run
 
 __all__ = ["RunResult", "__version__", "load_run", "run"]

@@ -25,11 +25,11 @@ from pathlib import Path
 import mesa
 import psutil
 
-from vacuum_sim.geography import load_map
-from vacuum_sim.metrics import METRICS
-from vacuum_sim.model import VacuumModel
-from vacuum_sim.runner import resolve
-from vacuum_sim.sweep import sweep
+from vacuum_sim.inputs.geography import load_map
+from vacuum_sim.model.metrics import METRICS
+from vacuum_sim.model.model import VacuumModel
+from vacuum_sim.runs.runner import resolve
+from vacuum_sim.sweeps.sweep import sweep
 
 SPEED_RUNS = {"days": 1095, "seeds": 4, "levels": {"fama_manpower": [9000, 12000, 18000], "north_share": [0.5, 0.85]}}
 SHORT_DAYS = 20  # the memory runs: short, so that 1,000 of them take half a minute

@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from vacuum_sim import analysis
+from vacuum_sim.sweeps import analysis
 
 HISTORICAL = {"north_share": 0.85, "wagner_manpower": 1000, "withdrawal_stretch": 1.0}  # the other levers as in 2023
 ARMY_LEVELS = (6000, 12000, 24000)

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .geography import load_map
-from .sweep import ExperimentError, Store
+from vacuum_sim.inputs.geography import load_map
+from vacuum_sim.sweeps.sweep import ExperimentError, Store
 
 TOWN_SHARE = "frac_towns_"  # frac_towns_<label>_<zone>: n_towns_<label>_<zone> as a share of that zone's towns
 
@@ -163,7 +163,7 @@ def save_sweep_figures(sweep_dir: str | Path, out_dir: str | Path | None = None,
                        kinds=None, dpi: int = 150) -> list[Path]:
     """Draw a sweep's figures: the outcome over the first two factors, over time by the first factor, and
     (for a Sobol' design) the sensitivity indices.  The outcome defaults to JNIM's share of central towns."""
-    from . import plots
+    from vacuum_sim.views import plots
 
     info = manifest(sweep_dir)
     unknown = set(kinds or ()) - set(SWEEP_FIGURES)

@@ -9,12 +9,13 @@ the key and what is allowed, and raises :class:`ScenarioError`.
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .geography import MaliMap
-from .params import BY_NAME, defaults
+from vacuum_sim.inputs.geography import MaliMap
+from vacuum_sim.inputs.params import BY_NAME, defaults
 
 TOP_KEYS = ("description", "extends", "start_date", "days", "params", "un_closures")
 NEVER = "never"
@@ -58,7 +59,7 @@ def _toml(v) -> str:
 
 
 def scenario_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "scenarios"
+    return Path(str(resources.files("vacuum_sim.inputs") / "scenarios"))
 
 
 def available() -> dict[str, str]:

@@ -46,12 +46,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from . import __version__
-from .geography import MaliMap, load_map
-from .metrics import METRICS
-from .params import BY_NAME
-from .runner import git_commit, simulate
-from .scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
+from vacuum_sim import __version__
+from vacuum_sim.inputs.geography import MaliMap, load_map
+from vacuum_sim.model.metrics import METRICS
+from vacuum_sim.inputs.params import BY_NAME
+from vacuum_sim.runs.runner import git_commit, simulate
+from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
 
 TOP_KEYS = ("description", "scenario", "days", "replicates", "seeds", "design", "factors", "output")
 DESIGN_KEYS = {"full_factorial": ("type",), "latin_hypercube": ("type", "n", "seed"),

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, metrics
-from .geography import MaliMap, load_map
-from .model import VacuumModel
-from .results import RunResult, write
-from .scenario import DEFAULT_SCENARIO, Scenario, load_scenario, with_overrides
+from vacuum_sim import __version__
+
+from vacuum_sim.model import metrics
+from vacuum_sim.inputs.geography import MaliMap, load_map
+from vacuum_sim.model.model import VacuumModel
+from vacuum_sim.runs.results import RunResult, write
+from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, Scenario, load_scenario, with_overrides
 
 
 def git_commit() -> str | None:

@@ -26,13 +26,13 @@ from mesa.visualization import Slider, SolaraViz
 from mesa.visualization.utils import update_counter
 
 from vacuum_sim.factions import CONTROL_LABELS, FACTIONS, ZONES
-from vacuum_sim.geography import load_map
-from vacuum_sim.metrics import BENCHMARK_PER_1000, monthly_operations
-from vacuum_sim.model import VacuumModel
-from vacuum_sim.params import BY_NAME, Param
-from vacuum_sim.plots import COLOURS, LABELS, control_map, town_sizes
-from vacuum_sim.runner import towns_table
-from vacuum_sim.scenario import DEFAULT_SCENARIO, Scenario, apply_changes, available, load_scenario
+from vacuum_sim.inputs.geography import load_map
+from vacuum_sim.model.metrics import BENCHMARK_PER_1000, monthly_operations
+from vacuum_sim.model.model import VacuumModel
+from vacuum_sim.inputs.params import BY_NAME, Param
+from vacuum_sim.views.plots import COLOURS, LABELS, control_map, town_sizes
+from vacuum_sim.runs.runner import towns_table
+from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, Scenario, apply_changes, available, load_scenario
 
 TITLE = "Mali after the UN withdrawal: who fills the vacuum?"
 EXPLAINER = (

@@ -24,7 +24,7 @@ from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 from PIL import Image
 
-from vacuum_sim import plots
+from vacuum_sim.views import plots
 
 # 960 x 800 pixels: both multiples of 16, so the MP4 encoder needs no resizing.
 FIGSIZE, DPI = (9.6, 8.0), 100

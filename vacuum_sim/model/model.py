@@ -15,9 +15,11 @@ import numpy as np
 from mesa.agent import AgentSet
 from mesa.discrete_space import Network
 
-from . import combat, metrics
-from .agents import ATTACK, CONVOY, GARRISON, OPERATION, RESERVE, WITHDRAW, ForceUnit, Mission, Town
-from .factions import (
+from vacuum_sim.model import combat
+
+from vacuum_sim.model import metrics
+from vacuum_sim.model.agents import ATTACK, CONVOY, GARRISON, OPERATION, RESERVE, WITHDRAW, ForceUnit, Mission, Town
+from vacuum_sim.factions import (
     ARMED_GROUPS,
     CONTESTED,
     CSP,
@@ -32,8 +34,8 @@ from .factions import (
     WAGNER,
     ZONES,
 )
-from .geography import MaliMap, load_map
-from .scenario import Scenario, load_scenario
+from vacuum_sim.inputs.geography import MaliMap, load_map
+from vacuum_sim.inputs.scenario import Scenario, load_scenario
 
 # Independent random streams, one per random process, so that two scenarios run
 # with the same seed differ only where their parameters matter (common random numbers).

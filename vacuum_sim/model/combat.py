@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .agents import ForceUnit, Mission
-from .factions import ARMED_GROUPS, CSP, FACTIONS, FAMA, GROUP_COLUMN, ISSP, JNIM, STATE, UN, WAGNER, ZONES
+from vacuum_sim.model.agents import ForceUnit, Mission
+from vacuum_sim.factions import ARMED_GROUPS, CSP, FACTIONS, FAMA, GROUP_COLUMN, ISSP, JNIM, STATE, UN, WAGNER, ZONES
 
 NORTH = ZONES.index("north")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import metrics
+from vacuum_sim.model import metrics
 
 TABLES = ("metrics", "control", "events", "towns", "corridors")
 

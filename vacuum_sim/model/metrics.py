@@ -12,7 +12,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from .factions import ARMED_GROUPS, CONTROL_LABELS, CSP, FACTIONS, FAMA, STATE, UN, WAGNER, ZONES
+from vacuum_sim.factions import ARMED_GROUPS, CONTROL_LABELS, CSP, FACTIONS, FAMA, STATE, UN, WAGNER, ZONES
 
 ATROCITY_FACTIONS = ("FAMa", "Wagner", "JNIM", "CSP", "ISSP")
 GROUP_NAMES = tuple(FACTIONS[g] for g in ARMED_GROUPS)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from mesa.discrete_space import CellAgent, FixedAgent
 
-from .factions import CONTROL_LABELS, FACTIONS, GROUP_COLUMN, STATE
+from vacuum_sim.factions import CONTROL_LABELS, FACTIONS, GROUP_COLUMN, STATE
 
 # A unit's task.
 GARRISON = "garrison"  # holds a town or base

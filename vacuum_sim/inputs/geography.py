@@ -17,7 +17,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from .factions import ARMED_GROUPS, FACTIONS, ZONES
+from vacuum_sim.factions import ARMED_GROUPS, FACTIONS, ZONES
 
 CORRIDOR_KINDS = ("paved", "track", "seasonal", "river")
 GROUP_NAMES = tuple(FACTIONS[g] for g in ARMED_GROUPS)
@@ -44,7 +44,7 @@ class MaliMap:
 
 
 def data_dir() -> Path:
-    return Path(str(resources.files("vacuum_sim") / "data"))
+    return Path(str(resources.files("vacuum_sim.inputs") / "data"))
 
 
 def _rows(path: Path) -> list[dict]:

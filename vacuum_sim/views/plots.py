@@ -20,11 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-from .factions import CONTROL_LABELS, ZONES
-from .metrics import monthly_operations
-from .results import load_run
+from vacuum_sim.factions import CONTROL_LABELS, ZONES
+from vacuum_sim.model.metrics import monthly_operations
+from vacuum_sim.runs.results import load_run
 
-BORDERS_PATH = Path(__file__).parent / "data" / "borders.geojson"
+BORDERS_PATH = Path(__file__).parent.parent / "inputs" / "data" / "borders.geojson"
 
 CONTROLLERS = CONTROL_LABELS
 
