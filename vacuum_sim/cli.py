@@ -143,6 +143,21 @@ def _analyse(args) -> int:
     return 0
 
 
+def _compare(args) -> int:
+    from vacuum_sim.observed.compare import compare, write
+    from vacuum_sim.views.compare_figures import comparison_figure
+
+    if len(args.paths) < 2:
+        raise ScenarioError("compare", "DATA.csv", "give run folders (or a forecast folder), then the data export")
+    *dirs, data = args.paths
+    c = compare(dirs, data, by_actor=args.by_actor, measure=args.measure, first=args.first, last=args.last)
+    print(c.text())
+    out = Path(args.out) if args.out else Path("comparisons") / f"{Path(dirs[0]).name}_vs_{Path(data).stem}"
+    for path in write(c, out, {"comparison.png": comparison_figure(c)}):
+        print(f"  wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vacuum-sim", description="Mali after the UN withdrawal: an agent-based model.")
     ap.add_argument("--version", action="version", version=f"vacuum-sim {__version__}")
@@ -187,6 +202,15 @@ def parser() -> argparse.ArgumentParser:
     how.add_argument("--sobol", action="store_true", help="first- and total-order Sobol' indices (sobol design)")
     how.add_argument("--prim", metavar="'>=VALUE'", help="which factor ranges lead to metric >= or <= VALUE")
     an.set_defaults(func=_analyse)
+    c = sub.add_parser("compare", help="score runs or a forecast against an ACLED or UCDP GED export")
+    c.add_argument("paths", nargs="+", metavar="RUN_DIR... DATA.csv", help="run folders (one, or replicates) "
+                   "or a forecast folder, then the export (see docs/data.md)")
+    c.add_argument("--measure", choices=("events", "fatalities"), default="events", help="what is counted per cell")
+    c.add_argument("--by-actor", action="store_true", help="cells also by model actor (an event counts for each)")
+    c.add_argument("--from", dest="first", metavar="YYYY-MM", help="first month to score")
+    c.add_argument("--to", dest="last", metavar="YYYY-MM", help="last month to score")
+    c.add_argument("--out", help="comparison folder (must not exist; default comparisons/<run>_vs_<data>)")
+    c.set_defaults(func=_compare)
     a = sub.add_parser("app", help="serve the interactive classroom app in the browser")
     a.add_argument("--host", default="127.0.0.1", help="address to serve on (default: this machine only)")
     a.add_argument("--port", type=int, default=8765)
