@@ -34,10 +34,10 @@ def _run(args) -> int:
     return 0
 
 
-def _figures(run_dir: Path, kinds) -> None:
-    from vacuum_sim.views.plots import save_default_figures
+def _figures(run_dir: Path, kinds, out: Path | None = None) -> None:
+    from vacuum_sim.views.run_figures import save_run_figures
 
-    for path in save_default_figures(run_dir, run_dir / "figures", kinds=kinds):
+    for path in save_run_figures(run_dir, out or run_dir / "figures", kinds=kinds):
         print(f"  figure: {path}")
 
 
@@ -54,27 +54,45 @@ def _animation(run_dir: Path) -> None:
 
 
 def _plot(args) -> int:
+    """Figures of a run folder, a sweep folder, or several run folders (replicate bands), into --out if given."""
     paths = [Path(d) for d in args.dir]
+    out = _figure_folder(args.out) if args.out else None
     if len(paths) > 1:  # replicates: median and 10–90 % bands across the runs
-        from vacuum_sim.views.plots import control_share_bands
         from vacuum_sim.runs.results import load_run
+        from vacuum_sim.views.run_figures import control_share_bands
 
         runs = [load_run(p) for p in paths]
-        out = Path(args.out or "figures")
-        out.mkdir(parents=True, exist_ok=True)
+        scenarios = sorted({r.metadata["scenario"] for r in runs})
+        if len(scenarios) > 1:
+            raise ScenarioError("plot", "run folders", f"replicates must share one scenario, got {', '.join(scenarios)}")
+        out = out or _figure_folder(paths[0].parent / f"replicates_{scenarios[0]}")
         meta = dict(runs[0].metadata, seed=[r.metadata["seed"] for r in runs])
-        control_share_bands([r.metrics for r in runs], metadata=meta).savefig(out / "control_share_bands.png", dpi=150)
+        fig = control_share_bands([r.control for r in runs], runs[0].towns, metadata=meta)
+        fig.savefig(out / "control_share_bands.png", dpi=150)
         print(f"  figure: {out / 'control_share_bands.png'}")
         return 0
     path = paths[0]
     if (path / "metadata.json").is_file():
-        _figures(path, args.kind)
+        _figures(path, args.kind, out)
         return 0
-    from vacuum_sim.sweeps.analysis import save_sweep_figures
+    from vacuum_sim.views.sweep_figures import save_sweep_figures
 
-    for p in save_sweep_figures(path, path / "figures", kinds=args.kind):
+    for p in save_sweep_figures(path, out, kinds=args.kind):
         print(f"  figure: {p}")
     return 0
+
+
+def _figure_folder(out: str | Path) -> Path:
+    """The folder figures go to, created if needed; a clear refusal when it cannot be one."""
+    out = Path(out)
+    blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise ScenarioError("--out", str(out), f"{blocker} is a file; give a folder for the figures")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ScenarioError("--out", str(out), f"cannot create a folder there ({e.strerror or e})") from None
+    return out
 
 
 def _animate(args) -> int:
@@ -174,7 +192,8 @@ def parser() -> argparse.ArgumentParser:
     pl = sub.add_parser("plot", help="draw the figures of a run folder or a sweep folder")
     pl.add_argument("dir", nargs="+", help="a run folder (from 'run'), a sweep folder (from 'sweep'), "
                     "or several run folders (replicates: median and 10–90 %% bands)")
-    pl.add_argument("--out", help="folder for the replicate-band figure (default ./figures)")
+    pl.add_argument("--out", help="folder for the figures (default: the run's or sweep's figures/ folder; for "
+                    "replicates, replicates_<scenario>/ beside the first run)")
     pl.add_argument("--kind", action="append", help="only these figures (repeatable); default all")
     pl.set_defaults(func=_plot)
     an_ = sub.add_parser("animate", help="animate control over time (GIF, and MP4 when ffmpeg is available)")

@@ -1,8 +1,9 @@
 """The capacity-gap study's figure, from its sweep folder.
 
-    .venv/bin/python experiments/capacity_gap/figure.py [SWEEP_DIR]     (default sweeps/capacity_gap)
+    .venv/bin/python experiments/capacity_gap/figure.py [SWEEP_DIR [OUT.png]]   (default sweeps/capacity_gap)
 
-Writes ``experiments/capacity_gap/capacity_gap.png``.
+Writes ``experiments/capacity_gap/capacity_gap.png`` unless OUT is given.  Labels, colours and the
+provenance footer come from ``vacuum_sim.views.style``, as in every other figure of the project.
 """
 
 from __future__ import annotations
@@ -10,64 +11,94 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from vacuum_sim.sweeps import analysis
+from vacuum_sim.views.style import (
+    COLOURS,
+    SERIES,
+    add_footer,
+    date_axis,
+    format_date,
+    metric_label,
+    number_text,
+    param_label,
+)
 
 HISTORICAL = {"north_share": 0.85, "wagner_manpower": 1000, "withdrawal_stretch": 1.0}  # the other levers as in 2023
 ARMY_LEVELS = (6000, 12000, 24000)
+JNIM_CENTRE = "frac_towns_JNIM_centre"
+THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
 
 
-def main(sweep_dir: Path) -> Path:
-    data = analysis.load(sweep_dir, ["frac_towns_JNIM_centre", "n_vacated_held_state", "n_vacated_held_CSP",
-                                     "n_troops_needed", "n_troops_available"])
-    fig, ax = plt.subplots(2, 2, figsize=(12, 8.5), layout="constrained")
+def heatmap(fig: Figure, ax, table, title: str, percent: bool) -> None:
+    """Mean outcome over army manpower (columns) and the share of operations sent north (rows)."""
+    image = ax.imshow(table, origin="lower", aspect="auto", cmap="Reds")
+    ax.set_xticks(range(table.shape[1]), [f"{v:,}" for v in table.columns])
+    ax.set_yticks(range(table.shape[0]), [f"{v:.0%}" for v in table.index])
+    middle = (table.values.min() + table.values.max()) / 2
+    for i in range(table.shape[0]):
+        for j in range(table.shape[1]):
+            v = table.iat[i, j]
+            ax.text(j, i, f"{v:.0%}" if percent else f"{v:.1f}", ha="center", va="center",
+                    color="white" if v > middle else "black")
+    ax.set(title=title, xlabel=param_label("fama_manpower"), ylabel=param_label("north_share"))
+    bar = fig.colorbar(image, ax=ax)
+    if percent:
+        bar.formatter = PercentFormatter(1.0, decimals=0)
 
+
+def main(sweep_dir: Path, out: Path) -> Path:
+    info = analysis.manifest(sweep_dir)
+    data = analysis.load(sweep_dir, [JNIM_CENTRE, "n_vacated_held_CSP", "n_troops_needed", "n_troops_available"])
+    last_day = data["day"].max()
+    last = data[data["day"] == last_day]
+    when = format_date(last["date"].iloc[0])
     historical = data[(data[list(HISTORICAL)] == list(HISTORICAL.values())).all(axis=1)]
-    band = analysis.bands(historical, "frac_towns_JNIM_centre")
-    for army, colour in zip(ARMY_LEVELS, ("tab:red", "tab:orange", "tab:blue")):
+    fig = Figure(figsize=(13, 9.5), layout="constrained")
+    ax = fig.subplots(2, 2)
+
+    band = analysis.bands(historical, JNIM_CENTRE)
+    for army, colour in zip(ARMY_LEVELS, (SERIES[1], SERIES[4], COLOURS["FAMa"])):
         b = band[band["fama_manpower"] == army]
-        ax[0, 0].fill_between(b["date"], b["q10"], b["q90"], color=colour, alpha=0.2, step="post")
-        ax[0, 0].step(b["date"], b["median"], where="post", color=colour, label=f"army {army:,}")
-    ax[0, 0].set(title="JNIM's share of the 18 central towns\n(median, 10–90 % band over seeds; other levers as in 2023)",
-                 ylabel="share of central towns")
+        ax[0, 0].fill_between(b["date"], b["q10"], b["q90"], color=colour, alpha=0.2, step="post", linewidth=0)
+        ax[0, 0].step(b["date"], b["median"], where="post", color=colour, label=f"army of {army:,}")
+    ax[0, 0].set(title="Share of the central towns held by JNIM (al-Qaeda's Sahel affiliate)\n"
+                       "median and 10–90 % band over seeds; other levers as in 2023", ylabel="share of central towns")
+    ax[0, 0].yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    date_axis(ax[0, 0])
     ax[0, 0].legend()
 
-    last = data[data["day"] == data["day"].max()]
-    gap = historical[(historical["day"] == data["day"].max())
-                     & historical["metric"].isin(["n_troops_needed", "n_troops_available"])]
+    gap = historical[(historical["day"] == last_day) & historical["metric"].isin(["n_troops_needed",
+                                                                                    "n_troops_available"])]
     gap = gap.groupby(["fama_manpower", "metric"], observed=True)["value"].quantile([0.1, 0.5, 0.9]).unstack()
-    for metric, colour in (("n_troops_needed", "black"), ("n_troops_available", "tab:green")):
+    for metric, colour in (("n_troops_needed", "#B2182B"), ("n_troops_available", COLOURS["FAMa"])):
         g = gap.xs(metric, level="metric")
-        ax[0, 1].fill_between(g.index, g[0.1], g[0.9], color=colour, alpha=0.2)
-        ax[0, 1].plot(g.index, g[0.5], "o-", color=colour, label=metric.removeprefix("n_troops_") + " troops")
-    ax[0, 1].set(title="The capacity gap on 31 March 2024: troops to garrison every base\n"
-                        "(army + Wagner; median, 10–90 % band; other levers as in 2023)",
-                 xlabel="army manpower", ylabel="personnel")
-    ax[0, 1].legend()
+        ax[0, 1].fill_between(g.index, g[0.1], g[0.9], color=colour, alpha=0.2, linewidth=0)
+        ax[0, 1].plot(g.index, g[0.5], "o-", color=colour, label=metric_label(metric))
+    ax[0, 1].set(title=f"The capacity gap on {when}\nmedian and 10–90 % band over seeds; other levers as in 2023",
+                 xlabel=param_label("fama_manpower"), ylabel="troops")
+    ax[0, 1].xaxis.set_major_formatter(THOUSANDS)
+    ax[0, 1].yaxis.set_major_formatter(THOUSANDS)
+    ax[0, 1].legend(fontsize=9)
 
-    for axis, metric, title in ((ax[1, 0], "frac_towns_JNIM_centre", "JNIM's share of central towns"),
-                                (ax[1, 1], "n_vacated_held_CSP", "vacated bases held by the rebels (CSP)")):
+    pooled = "mean over Wagner's size, the withdrawal pace and seeds"
+    for axis, metric, percent in ((ax[1, 0], JNIM_CENTRE, True), (ax[1, 1], "n_vacated_held_CSP", False)):
         table = last[last["metric"] == metric].groupby(["north_share", "fama_manpower"])["value"].mean().unstack()
-        image = axis.imshow(table, origin="lower", aspect="auto", cmap="Reds")
-        axis.set_xticks(range(table.shape[1]), [f"{v:,}" for v in table.columns])
-        axis.set_yticks(range(table.shape[0]), table.index)
-        for i in range(table.shape[0]):
-            for j in range(table.shape[1]):
-                v = table.iat[i, j]
-                dark = v > (table.values.min() + table.values.max()) / 2
-                axis.text(j, i, f"{v:.2f}", ha="center", va="center", color="white" if dark else "black")
-        axis.set(title=f"{title} on 31 March 2024\n(mean over Wagner size, withdrawal pace and seeds)",
-                 xlabel="army manpower", ylabel="share of operations sent north")
-        fig.colorbar(image, ax=axis)
+        label = metric_label(metric)
+        heatmap(fig, axis, table, f"{label[0].upper()}{label[1:]} on {when}\n({pooled})", percent)
 
-    out = Path(__file__).with_name("capacity_gap.png")
+    runs = info["counts"]["done"]
+    fig.suptitle(f"The capacity-gap study: {runs:,} runs of one year from 1 April 2023 "
+                 f"({number_text(len(info['seeds']))} seeds per design point)", fontsize=13)
+    add_footer(fig, {"version": info["version"], "scenario": f"{info['scenario']} (sweep {info['experiment']})",
+                     "seed": list(info["seeds"])})
+    out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=110)
     return out
 
 
 if __name__ == "__main__":
-    print(main(Path(sys.argv[1] if len(sys.argv) > 1 else "sweeps/capacity_gap")))
+    sweep_dir = Path(sys.argv[1] if len(sys.argv) > 1 else "sweeps/capacity_gap")
+    print(main(sweep_dir, Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).with_name("capacity_gap.png")))

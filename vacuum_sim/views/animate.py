@@ -1,9 +1,10 @@
 """Animated control map: the map every few days, with a date stamp and a running share strip.
 
-Static layers (borders, corridors, labels, legends, the full share strip) are rendered once
-to an Agg canvas; each frame restores that background and redraws only what changes (town
-colours, UN camp markers, the date, a cover hiding the strip's future), so a two-year run
-renders in seconds.
+Static layers (borders, zones, corridors, legends, the full share strip) are rendered once to an
+Agg canvas; each frame restores that background and redraws only what changes (town colours, UN
+camp markers, the date, a cover hiding the strip's future) through ``maps.ControlMap.update``, so a
+two-year run renders in seconds.  The app can reuse the same pattern: one ``ControlMap``, then
+``update`` per frame.
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import PercentFormatter
 from matplotlib.transforms import blended_transform_factory
 from PIL import Image
 
-from vacuum_sim.views import plots
+from vacuum_sim.views.maps import ControlMap, controller_handles, key_handles
+from vacuum_sim.views.run_figures import holders
+from vacuum_sim.views.style import COLOURS, LABELS, LEGEND_STYLE, SHARE_ORDER, add_footer, date_axis, format_date
 
 # 960 x 800 pixels: both multiples of 16, so the MP4 encoder needs no resizing.
 FIGSIZE, DPI = (9.6, 8.0), 100
@@ -50,83 +53,48 @@ def ffmpeg_available() -> bool:
 
 
 class _ControlFrames:
-    """The figure with its static background cached and handles on the changing artists."""
+    """The figure with its static background cached and the map that changes."""
 
     def __init__(self, towns, corridors, control, metrics, metadata):
-        self.towns = towns.reset_index(drop=True)
-        self.xy = self.towns[["lon", "lat"]].to_numpy()
-        self.un_sizes = plots.un_square_sizes(self.towns)
         self.fig = Figure(figsize=FIGSIZE, dpi=DPI)
         self.canvas = FigureCanvasAgg(self.fig)
-
-        self.map_ax = map_ax = self.fig.add_axes((0.01, 0.24, 0.72, 0.70))
-        town_names = plots.draw_basemap(map_ax, self.towns, corridors)
-        first = control.iloc[0]
-        self.town_markers = plots.draw_towns(map_ax, self.towns, plots.controllers_for(self.towns, first))
-        self.un_open, self.un_closed = plots.draw_un_sites(
-            map_ax, self.towns, *plots.un_site_status(self.towns, first.name)
-        )
-        self.stamp = map_ax.text(
-            0.02,
-            0.975,
-            "",
-            transform=map_ax.transAxes,
-            ha="left",
-            va="top",
-            fontsize=16,
-            weight="bold",
-            bbox={"facecolor": "white", "edgecolor": "#888888"},
-        )
+        self.map_ax = self.fig.add_axes((0.01, 0.24, 0.70, 0.70))
+        self.map = ControlMap(self.map_ax, towns, corridors)
+        self.stamp = self.map_ax.text(0.02, 0.975, "", transform=self.map_ax.transAxes, ha="left", va="top",
+                                      fontsize=16, weight="bold", bbox={"facecolor": "white", "edgecolor": "#888888"})
         self.fig.text(0.02, 0.965, "Who holds Mali's towns as the UN mission withdraws", fontsize=14, va="bottom")
+        self.fig.legend(handles=controller_handles(set(np.unique(control.to_numpy()))), title="Town held by",
+                        loc="upper left", bbox_to_anchor=(0.72, 0.93), **LEGEND_STYLE)
+        self.fig.legend(handles=key_handles(set(corridors["kind"])), title="Key", loc="upper left",
+                        bbox_to_anchor=(0.72, 0.67), labelspacing=0.6, **LEGEND_STYLE)
+        add_footer(self.fig, metadata)
 
-        present = set(np.unique(control.to_numpy()))
-        self.fig.legend(
-            handles=plots.controller_handles(present),
-            title="Town held by",
-            loc="upper left",
-            bbox_to_anchor=(0.74, 0.93),
-            **plots.LEGEND_STYLE,
-        )
-        self.fig.legend(
-            handles=plots.key_handles(corridors),
-            title="Key",
-            loc="upper left",
-            bbox_to_anchor=(0.74, 0.62),
-            labelspacing=0.8,
-            **plots.LEGEND_STYLE,
-        )
-        plots.add_footer(self.fig, metadata)
-
-        strip = self.fig.add_axes((0.07, 0.07, 0.88, 0.13))
-        shares = plots.national_shares(metrics).fillna(0)
+        strip = self.fig.add_axes((0.07, 0.07, 0.62, 0.13))
+        held = holders(control, towns)
+        shares = pd.DataFrame({c: held.eq(c).mean(axis=1) for c in SHARE_ORDER})
         shares = shares.loc[:, shares.gt(0).any()]
-        strip.stackplot(
-            shares.index,
-            *(shares[c] for c in shares.columns),
-            colors=[plots.COLOURS[c] for c in shares.columns],
-            linewidth=0,
-        )
+        layers = strip.stackplot(shares.index, *(shares[c] for c in shares.columns),
+                                 colors=[COLOURS[c] for c in shares.columns], linewidth=0)
+        for layer, c in zip(layers, shares.columns):
+            if c == "after_UN":
+                layer.set_hatch("////")
+                layer.set_edgecolor(COLOURS["FAMa"])
+        strip.legend(handles=[Patch(facecolor=COLOURS["after_UN"], edgecolor=COLOURS["FAMa"], hatch="////",
+                                    label=LABELS["after_UN"].replace(", in", ",\nin"))],
+                     loc="center left", bbox_to_anchor=(1.01, 0.5), **LEGEND_STYLE)
         strip.set_xlim(shares.index[0], shares.index[-1])
         strip.set_ylim(0, 1)
         strip.yaxis.set_major_formatter(PercentFormatter(1.0))
-        strip.set_title("Share of all towns held, to date", loc="left", fontsize=9)
+        strip.set_title("Share of all towns held, to date (colours as on the map)", loc="left", fontsize=9)
         for side in ("top", "right", "bottom"):
             strip.spines[side].set_visible(False)
-        plots.date_axis(strip)
+        date_axis(strip)
         self.strip_end = mdates.date2num(shares.index[-1])
-        self.cover = strip.add_patch(
-            Rectangle(
-                (0, 0),
-                0,
-                1,
-                transform=blended_transform_factory(strip.transData, strip.transAxes),
-                facecolor="white",
-                edgecolor="none",
-            )
-        )
+        self.cover = strip.add_patch(Rectangle((0, 0), 0, 1, facecolor="white", edgecolor="none",
+                                               transform=blended_transform_factory(strip.transData, strip.transAxes)))
         self.now = strip.axvline(shares.index[0], color="black", linewidth=1.2)
 
-        self.dynamic = (self.un_open, self.un_closed, self.town_markers, *town_names, self.stamp, self.cover, self.now)
+        self.dynamic = (*self.map.artists, self.stamp, self.cover, self.now)
         for artist in self.dynamic:
             artist.set_animated(True)
         self.canvas.draw()
@@ -137,7 +105,7 @@ class _ControlFrames:
     def _palette(background: np.ndarray) -> Image.Image:
         """One 256-colour GIF palette for all frames, from the static background plus solid
         blocks of every controller colour, so a colour rare in one frame is not lost."""
-        colours = [*plots.COLOURS.values(), "white", "black", "#222222", "#555555"]
+        colours = [*COLOURS.values(), "white", "black", "#222222", "#555555"]
         block = background.shape[1] // len(colours) + 1
         swatches = np.repeat(np.array([to_rgb(c) for c in colours]) * 255, block, axis=0)
         swatches = np.broadcast_to(swatches[: background.shape[1]], (80, *background.shape[1:]))
@@ -147,11 +115,8 @@ class _ControlFrames:
     def render(self, row: pd.Series) -> np.ndarray:
         """RGB frame for one control row (its name is the date)."""
         date = row.name
-        self.town_markers.set_facecolors(plots.town_colours(plots.controllers_for(self.towns, row)))
-        for markers, mask in zip((self.un_open, self.un_closed), plots.un_site_status(self.towns, date)):
-            markers.set_offsets(self.xy[mask])
-            markers.set_sizes(self.un_sizes[mask])
-        self.stamp.set_text(plots.format_date(date))
+        self.map.update(row)
+        self.stamp.set_text(format_date(date))
         now = mdates.date2num(date)
         self.cover.set_x(now)
         self.cover.set_width(max(self.strip_end - now, 0))
