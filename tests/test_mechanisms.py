@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from helpers import mali
 
-from vacuum_sim.model import combat
+from vacuum_sim.model import combat, population
 from vacuum_sim.model.agents import GARRISON, RESERVE, WITHDRAW, ForceUnit
 from vacuum_sim.factions import FAMA, JNIM, UN
 from vacuum_sim.model.model import VacuumModel
@@ -51,7 +51,7 @@ def test_travel_takes_corridor_length_over_speed():
     m = model("speed_track=50")
     gao, tarkint = mali().node("Gao"), mali().node("Tarkint")
     km = m.corridor_km(gao, tarkint)  # a track, 123 km
-    unit = m._unit(gao, FAMA, 100, RESERVE)
+    unit = m.spawn(gao, FAMA, 100, RESERVE)
     unit.send([tarkint])
     days = 0
     while unit.node != tarkint:
@@ -70,8 +70,8 @@ def test_square_law_losses_scale_with_the_enemy_strength():
             v = mali().node("Kayes")  # no armed group there, an army base
             for u in [a for a in m.grid[v].agents if isinstance(a, ForceUnit)]:
                 m.retire(u)
-            att = [m._unit(v, JNIM, attackers, GARRISON)]
-            dfd = [m._unit(v, FAMA, 300, GARRISON)]
+            att = [m.spawn(v, JNIM, attackers, GARRISON)]
+            dfd = [m.spawn(v, FAMA, 300, GARRISON)]
             combat.battle(m, v, att, dfd, "Attack")
             lost.append(300 - sum(u.strength for u in dfd))
         losses[attackers] = np.mean(lost)
@@ -84,11 +84,11 @@ def test_grievance_decays_with_its_half_life_and_spreads_to_neighbours():
     v = mali().node("Mopti")
     m.grievance[v] = 1.0
     for _ in range(69):
-        m.update_grievance()
+        population.update_grievance(m)
     assert m.grievance[v] == pytest.approx(0.99**69) and 0.49 < m.grievance[v] < 0.51
     m = model("grievance_spread=0.1")
     m.grievance[v] = 1.0
-    m.update_grievance()
+    population.update_grievance(m)
     assert all(m.grievance[w] > 0 for w in m.grid.G[v])
 
 
@@ -97,7 +97,7 @@ def test_recruitment_is_capped_per_town_and_day():
     m.grievance[:] = 1.0
     m.new_recruits = np.zeros_like(m.new_recruits)
     before = m.cum_recruits_by_town.copy()
-    m.recruitment()
+    population.recruitment(m)
     added = m.cum_recruits_by_town - before
     assert added.max() == pytest.approx(2.0)
     assert (added[m.influence == 0] == 0).all()

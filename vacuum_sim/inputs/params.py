@@ -9,7 +9,12 @@ controls), and its source.  ``[S#]``/``[SEED]`` refer to ``vacuum_sim/data/SOURC
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+import numpy as np
+
+from vacuum_sim.factions import FACTIONS
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,10 @@ class Param:
             return value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError(f"must be a number in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")  # noqa: TRY004 (bad input, reported as any other)
+        if not self.low <= value <= self.high:  # first: also refuses nan and inf, which int() cannot take
+            raise ValueError(f"must be in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")
         if self.dtype is int and value != int(value):
             raise ValueError(f"must be a whole number in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")
-        if not self.low <= value <= self.high:
-            raise ValueError(f"must be in [{self.low:g}, {self.high:g}] {self.unit}, got {value!r}")
         return self.dtype(value)
 
 
@@ -110,6 +115,11 @@ PARAMS: tuple[Param, ...] = (
        "Combat effectiveness of ISSP", "assumption"),
     Param("fortification", 2.0, 1.0, 10.0, "multiplier", "uncertainty", "combat",
        "Effectiveness multiplier for defenders of an army base or UN camp", "assumption"),
+    Param("fire_rounds", 3, 1, 20, "rounds/day", "uncertainty", "combat",
+       "Exchanges of fire in one day of battle", "assumption: a day's fighting as a few engagements"),
+    Param("victory_margin", 2.0, 1.0, 10.0, "force ratio", "uncertainty", "combat",
+       "Effective-strength ratio (after fortification) by which attackers win a battle that neither side broke off",
+       "assumption: attackers need a clear superiority to take a held place"),
     Param("combat_noise", 0.3, 0.0, 2.0, "s.d. of log losses", "uncertainty", "combat",
        "Chance in each round of fire: log-normal spread of the losses", "assumption"),
     Param("retreat_ratio", 0.6, 0.0, 1.0, "share", "uncertainty", "combat",
@@ -128,6 +138,11 @@ PARAMS: tuple[Param, ...] = (
     Param("csp_attack_rate", 0.06, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
        "Daily chance an idle CSP unit at war looks for a target",
        "calibrated to [SEED]: ≥5 army bases overrun Sep–Oct 2023"),
+    Param("strike_reach", 2, 1, 6, "corridors", "uncertainty", "insurgents",
+       "How many corridors from its position an armed-group unit looks for targets", "assumption: a few days' drive"),
+    Param("base_target_weight", 2.0, 1.0, 10.0, "relative weight", "uncertainty", "insurgents",
+       "Priority of a base (army base or vacated UN camp) over an ordinary town as a target, for every side",
+       "assumption: bases are the prizes the withdrawal created"),
     Param("strike_network_min", 0.05, 0.0, 1.0, "influence", "uncertainty", "insurgents",
        "Least influence a group needs in a town to strike it (its local network)", "assumption"),
     Param("attack_odds", 1.2, 0.1, 10.0, "force ratio", "uncertainty", "insurgents",
@@ -187,6 +202,65 @@ PARAMS: tuple[Param, ...] = (
 )
 
 BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+DAYS_PER_MONTH = 30  # monthly rates in the table (ops_per_month) become daily ones by this; calendar months vary
+
+
+class UnknownParameter(AttributeError, KeyError):
+    """A parameter name that is not in the table (a misspelling must never read as a default)."""
+
+    def __init__(self, name: str):
+        super().__init__(f"unknown parameter {name!r}; see `vacuum-sim params` for the table")
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.args[0]
+
+
+class Params:
+    """One scenario's parameter values: every name checked against the table on loading *and* on reading.
+
+    Read as ``p.lethality`` (or ``p["lethality"]``); per-faction values as arrays indexed by faction id
+    (:attr:`effectiveness`, :attr:`atrocity_prob`), so that every use of a parameter can be found by its name.
+    """
+
+    __slots__ = ("_values", "effectiveness", "atrocity_prob")
+
+    def __init__(self, values: Mapping | None = None):
+        given = dict(values or {})
+        for name in given:
+            if name not in BY_NAME:
+                raise UnknownParameter(name)
+        checked = {p.name: p.check(given.get(p.name, p.default)) for p in PARAMS}
+        object.__setattr__(self, "_values", checked)
+        by_faction = {
+            "effectiveness": {"FAMa": checked["effectiveness_fama"], "Wagner": checked["effectiveness_wagner"],
+                              "UN": checked["effectiveness_un"], "JNIM": checked["effectiveness_jnim"],
+                              "CSP": checked["effectiveness_csp"], "ISSP": checked["effectiveness_issp"]},
+            "atrocity_prob": {"FAMa": checked["atrocity_prob_fama"], "Wagner": checked["atrocity_prob_wagner"],
+                              "UN": 0.0, "JNIM": checked["atrocity_prob_jnim"], "CSP": checked["atrocity_prob_csp"],
+                              "ISSP": checked["atrocity_prob_issp"]},
+        }
+        for attr, values_ in by_faction.items():
+            array = np.array([values_[f] for f in FACTIONS], dtype=float)
+            array.flags.writeable = False
+            object.__setattr__(self, attr, array)
+
+    def __getattr__(self, name: str):
+        try:
+            return self._values[name]
+        except KeyError:
+            raise UnknownParameter(name) from None
+
+    def __getitem__(self, name: str):
+        return self.__getattr__(name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("parameters are fixed for a run; apply changes to the scenario instead")
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def as_dict(self) -> dict:
+        return dict(self._values)
 
 
 def defaults() -> dict:

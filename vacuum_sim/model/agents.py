@@ -1,17 +1,21 @@
-"""The agents: towns (fixed, one per map node) and force units (moving along corridors).
+"""The agents: force units moving along corridors, and the missions they are sent on.
 
-Behaviour only.  A town's numbers live in the model's arrays (so that grievance,
-influence and control update as whole vectors each day); the :class:`Town`
-agent gives each node a face for Mesa's space, the app and the reporters.
+Towns are the nodes of Mesa's network; their state (influence, grievance, control)
+lives in the model's arrays so that it updates as whole vectors each day.  Who stands
+where with what strength is the units' own state: :class:`ForceUnit` reports every
+change of its strength or position to the model's :class:`Presence` tally (``model.forces``), so the
+tally can never be read stale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mesa.discrete_space import CellAgent, FixedAgent
+import numpy as np
+from mesa.discrete_space import CellAgent
+from mesa.discrete_space.cell_agent import HasCell
 
-from vacuum_sim.factions import CONTROL_LABELS, FACTIONS, GROUP_COLUMN, STATE
+from vacuum_sim.factions import FACTIONS, STATE
 
 # A unit's task.
 GARRISON = "garrison"  # holds a town or base
@@ -35,26 +39,34 @@ class Mission:
     started: bool = False
 
 
-class Town(FixedAgent):
-    """A town or base on the map."""
+class Presence:
+    """Personnel of each faction in each town, kept equal to the sum over the units standing there.
 
-    def __init__(self, model, cell, node: int, name: str, zone: str):
-        super().__init__(model)
-        self.cell = cell
-        self.node, self.name, self.zone = node, name, zone
+    Units add and subtract themselves as they appear, move, take losses and leave; a head count
+    next to the strength sum makes "present" exact even when the float sum leaves a rounding residue.
+    """
+
+    def __init__(self, n_towns: int):
+        self._strength = np.zeros((n_towns, len(FACTIONS)))
+        self._count = np.zeros((n_towns, len(FACTIONS)), dtype=int)
+
+    def add(self, node: int, faction: int, strength: float, units: int) -> None:
+        self._strength[node, faction] += strength
+        self._count[node, faction] += units
+        if self._count[node, faction] == 0:
+            self._strength[node, faction] = 0.0
 
     @property
-    def controller(self) -> str:
-        return CONTROL_LABELS[self.model.controller[self.node]]
+    def strength(self) -> np.ndarray:
+        """Towns × factions personnel (read-only view)."""
+        view = self._strength.view()
+        view.flags.writeable = False
+        return view
 
     @property
-    def grievance(self) -> float:
-        return float(self.model.grievance[self.node])
-
-    @property
-    def influence(self) -> dict[str, float]:
-        """Each armed group's local influence (0–1)."""
-        return {FACTIONS[g]: float(self.model.influence[self.node, c]) for g, c in GROUP_COLUMN.items()}
+    def present(self) -> np.ndarray:
+        """Towns × factions: whether any unit of the faction stands there."""
+        return self._count > 0
 
 
 class ForceUnit(CellAgent):
@@ -62,13 +74,37 @@ class ForceUnit(CellAgent):
 
     def __init__(self, model, cell, faction: int, strength: float, task: str):
         super().__init__(model)
-        self.cell = cell
         self.faction = faction
-        self.strength = float(strength)
+        self._strength = float(strength)
+        self.cell = cell
         self.task = task
         self.mission: Mission | None = None
         self.route: list[int] = []  # next nodes to reach
         self.km_left = 0.0  # still to cover on the corridor to route[0]
+
+    @property
+    def strength(self) -> float:
+        return self._strength
+
+    @strength.setter
+    def strength(self, value: float) -> None:
+        if self.cell is not None:
+            self.model.forces.add(self.cell.coordinate, self.faction, value - self._strength, 0)
+        self._strength = value
+
+    @property
+    def cell(self):
+        return self._mesa_cell
+
+    @cell.setter
+    def cell(self, cell) -> None:
+        old = self._mesa_cell
+        HasCell.cell.fset(self, cell)
+        if old is not cell:
+            if old is not None:
+                self.model.forces.add(old.coordinate, self.faction, -self._strength, -1)
+            if cell is not None:
+                self.model.forces.add(cell.coordinate, self.faction, self._strength, 1)
 
     @property
     def name(self) -> str:
@@ -91,7 +127,7 @@ class ForceUnit(CellAgent):
         """One day: supply wear for state forces, then travel along the route if any."""
         m = self.model
         if self.faction in STATE:
-            self.strength *= 1.0 - m.p["supply_attrition"] * m.hub_km[self.node] / 100.0
+            self.strength *= 1.0 - m.p.supply_attrition * m.hub_km[self.node] / 100.0
         if self.route:
             self.travel()
         if self.strength < 1.0:
