@@ -101,3 +101,26 @@ def test_recruitment_is_capped_per_town_and_day():
     added = m.cum_recruits_by_town - before
     assert added.max() == pytest.approx(2.0)
     assert (added[m.influence == 0] == 0).all()
+
+
+def test_closures_due_on_or_before_the_start_day_are_applied_on_day_0():
+    """A shift that moves closures before the start must vacate those camps at once, never skip them."""
+    m = model("start_date=2023-08-03", "withdrawal_shift_days=-20")
+    due = [mali().node(s.town) for s in mali().un_sites.itertuples()
+           if (s.closure_date - date(2023, 8, 3)).days - 20 <= 0]
+    assert due, "the shift should bring some closures before the start"
+    assert all(m.vacated[v] and not m.un_open[v] for v in due)
+    assert m.vacated.sum() == len(due)
+    assert all(u.task == WITHDRAW for v in due for u in m.grid[v].agents if u.faction == UN)
+
+
+def test_presence_always_equals_the_units_standing_in_each_town():
+    """Presence is derived from the units: after moves, losses and removals it matches a fresh count."""
+    m = model()
+    for _ in range(40):
+        m.step()
+        fresh = np.zeros_like(m.presence)
+        for u in m.units:
+            fresh[u.node, u.faction] += u.strength
+        assert np.allclose(m.presence, fresh, atol=1e-6)
+        assert ((m.presence > 0) == (fresh > 0)).all()

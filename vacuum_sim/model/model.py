@@ -59,6 +59,7 @@ class VacuumModel(mesa.Model):
         self.missions: list[Mission] = []
         self.csp_at_war = False
         self.events: list[tuple] = []
+        withdrawal.un_withdrawal(self)  # sites due on or before the start day close on day 0, never skipped
         self._new_day()
         self.cum_atrocities = np.zeros(len(FACTIONS), dtype=int)
         self.cum_recruits = np.zeros(len(FACTIONS))
@@ -68,7 +69,6 @@ class VacuumModel(mesa.Model):
         self.cum_joint_strikes = 0
         self.last_strike = {}  # (town, faction) -> day of that group's last strike there
 
-        self.tally_presence()
         control.update_control(self)
         self.history = metrics.History(self, self.scenario_spec.days)
         self.history.record(self)
@@ -82,10 +82,8 @@ class VacuumModel(mesa.Model):
         state_command.state_operations(self)
         group_command.armed_group_attacks(self)
         self.agents_by_type[ForceUnit].shuffle_do("step")  # travel, corridor IEDs and ambushes, supply wear
-        self.tally_presence()
         missions.engagements(self)
         relations.insurgent_clashes(self)
-        self.tally_presence()
         population.update_influence(self)
         population.update_grievance(self)
         population.recruitment(self)
@@ -101,12 +99,12 @@ class VacuumModel(mesa.Model):
         self.new_recruits = np.zeros(len(FACTIONS))
         self.un_near = self.un_open | (self.neighbour_sum(self.un_open.astype(float)) > 0)
 
-    def tally_presence(self) -> None:
-        self.presence = np.zeros((self.n, len(FACTIONS)))
-        for u in self.agents_by_type[ForceUnit]:
-            self.presence[u.cell.coordinate, u.faction] += u.strength
-
     # ------------------------------------------------------------------ queries
+    @property
+    def presence(self) -> np.ndarray:
+        """Towns × factions personnel standing there now, as the units report it (never a stale copy)."""
+        return self.forces.strength
+
     @property
     def units(self):
         """Every force unit (Mesa's own AgentSet of the type)."""

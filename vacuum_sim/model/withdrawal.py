@@ -8,7 +8,9 @@ from vacuum_sim.model.agents import WITHDRAW, ForceUnit
 
 
 def closure_days(model) -> dict[int, list[int]]:
-    """Day index -> UN sites closing that day, after the scenario's shift and stretch levers."""
+    """Day index -> UN sites closing that day, after the scenario's shift and stretch levers.
+
+    A closure that falls on or before the start day (a late start, or a negative shift) is due on day 0."""
     p = model.p
     if not p.un_withdrawal:
         return {}
