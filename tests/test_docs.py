@@ -9,8 +9,8 @@ from pathlib import Path
 
 import mesa
 
-from vacuum_sim.model.metrics import METRICS
 from vacuum_sim.inputs.params import BY_NAME, PARAMS
+from vacuum_sim.model.metrics import METRICS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "vacuum_sim").rglob("*.py"))
@@ -43,3 +43,11 @@ def test_parameter_doc_is_generated_from_the_table():
                          check=True).stdout
     assert (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8") == out, \
         "docs/parameters.md is stale: regenerate with `vacuum-sim params > docs/parameters.md`"
+
+
+def test_metric_doc_is_generated_from_the_registry():
+    out = subprocess.run([sys.executable, "-m", "vacuum_sim.cli", "metrics"], capture_output=True, text=True,
+                         check=True).stdout
+    assert (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8") == out, \
+        "docs/metrics.md is stale: regenerate with `vacuum-sim metrics > docs/metrics.md`"
+    assert all(f"`{name}`" in out for name in METRICS)

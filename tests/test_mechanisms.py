@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from helpers import mali
 
+from vacuum_sim.factions import FAMA, JNIM, UN
 from vacuum_sim.model import combat, population
 from vacuum_sim.model.agents import GARRISON, RESERVE, WITHDRAW, ForceUnit
-from vacuum_sim.factions import FAMA, JNIM, UN
 from vacuum_sim.model.model import VacuumModel
 from vacuum_sim.runs.runner import resolve
 

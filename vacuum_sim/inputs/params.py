@@ -222,7 +222,7 @@ class Params:
     (:attr:`effectiveness`, :attr:`atrocity_prob`), so that every use of a parameter can be found by its name.
     """
 
-    __slots__ = ("_values", "effectiveness", "atrocity_prob")
+    __slots__ = ("_values", "atrocity_prob", "effectiveness")
 
     def __init__(self, values: Mapping | None = None):
         given = dict(values or {})

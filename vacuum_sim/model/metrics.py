@@ -1,84 +1,200 @@
-"""Named daily outputs of a run, recorded into preallocated arrays.
+"""Named daily outputs of a run: a registry where each metric's name, unit, meaning and computation
+are defined together, recorded into preallocated arrays.
 
-Prefixes carry the meaning (as in Starsim): ``n_`` a stock on that day, ``new_`` a
-flow during that day, ``cum_`` a running total, ``mean_``/``security_per_1000_``
-a level.  Control of every town by day is kept as a separate table.
+Prefixes carry the meaning (as in Starsim): ``n_`` a stock on that day, ``new_`` a flow during
+that day, ``cum_`` a running total, ``mean_``/``security_per_1000_`` a level.  Control of every
+town by day is kept as a separate table.  ``docs/metrics.md`` is generated from :data:`REGISTRY`
+(``vacuum-sim metrics``).
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 
-from vacuum_sim.factions import ARMED_GROUPS, CONTROL_LABELS, CSP, FACTIONS, FAMA, STATE, UN, WAGNER, ZONES
+from vacuum_sim.factions import ARMED_GROUPS, CONTROL_LABELS, CSP, FACTIONS, FAMA, ISSP, JNIM, STATE, UN, WAGNER, ZONES
 
-ATROCITY_FACTIONS = ("FAMa", "Wagner", "JNIM", "CSP", "ISSP")
 GROUP_NAMES = tuple(FACTIONS[g] for g in ARMED_GROUPS)
+ATROCITY_FACTIONS = (FAMA, WAGNER, JNIM, CSP, ISSP)
 VACATED_HOLDERS = ("state", "JNIM", "CSP", "ISSP", "contested")
 EVENT_COLUMNS = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "admin1", "location",
                  "latitude", "longitude", "fatalities", "civilian_targeting")
 BENCHMARK_PER_1000 = 20  # troops per 1,000 inhabitants often cited for counterinsurgency (Quinlivan 1995)
 
 
-def metric_names() -> list[str]:
-    names = [f"new_ops_{z}" for z in ZONES]
-    names += ["n_vacated_bases"] + [f"n_vacated_held_{h}" for h in VACATED_HOLDERS]
-    names += [f"n_towns_{c}_{z}" for c in CONTROL_LABELS for z in ZONES]
-    names += [f"n_pop_{c}_{z}" for c in CONTROL_LABELS for z in ZONES]
-    names += [f"security_per_1000_{z}" for z in (*ZONES, "national")]
-    names += ["n_troops_needed", "n_troops_available"]
-    names += [f"new_atrocities_{f}" for f in ATROCITY_FACTIONS] + [f"cum_atrocities_{f}" for f in ATROCITY_FACTIONS]
-    names += [f"new_recruits_{g}" for g in GROUP_NAMES] + [f"cum_recruits_{g}" for g in GROUP_NAMES]
-    names += [f"cum_captures_{g}" for g in GROUP_NAMES]
-    names += ["cum_joint_strikes", "n_csp_at_war"]
-    names += [f"n_strength_{f}" for f in FACTIONS]
-    names += [f"mean_grievance_{z}" for z in ZONES]
-    names += [f"mean_influence_{g}_{z}" for g in GROUP_NAMES for z in ZONES]
-    return names
+@dataclass(frozen=True)
+class Metric:
+    """One column of ``metrics.csv``."""
+
+    name: str
+    unit: str
+    meaning: str
 
 
-METRICS = tuple(metric_names())
+@dataclass(frozen=True)
+class MetricFamily:
+    """Columns computed together by one function, which returns one value per column in this order."""
+
+    metrics: tuple[Metric, ...]
+    compute: Callable
 
 
-def daily(model) -> np.ndarray:
-    """Today's value of every metric in :data:`METRICS`, in that order."""
-    m = model
-    zone, pop, ctrl = m.zone, m.population, m.controller
-    row = list(m.ops_today)
-    vac = m.vacated
-    holder = np.where(np.isin(ctrl, STATE), 0, np.where(ctrl == FACTIONS.index("JNIM"), 1,
-                      np.where(ctrl == CSP, 2, np.where(ctrl == FACTIONS.index("ISSP"), 3, 4))))
-    row.append(vac.sum())
-    row += [(vac & (holder == h)).sum() for h in range(len(VACATED_HOLDERS))]
-    onehot_zone = zone[:, None] == np.arange(len(ZONES))
-    onehot_ctrl = ctrl[:, None] == np.arange(len(CONTROL_LABELS))
-    row += list((onehot_ctrl[:, :, None] & onehot_zone[:, None, :]).sum(axis=0).ravel())
-    row += list(np.einsum("n,nc,nz->cz", pop, onehot_ctrl, onehot_zone).ravel())
+REGISTRY: list[MetricFamily] = []
+
+
+def each(name: str, meaning: str, **axes) -> list[tuple[str, str]]:
+    """(name, meaning) for every combination of ``axes`` (the last axis varies fastest, as in ``ravel``)."""
+    keys = list(axes)
+    return [(name.format(**dict(zip(keys, combo, strict=True))), meaning.format(**dict(zip(keys, combo, strict=True))))
+            for combo in itertools.product(*axes.values())]
+
+
+def metric(columns: list[tuple[str, str]] | tuple[str, str], unit: str):
+    """Register the decorated function as computing ``columns`` ((name, meaning) pairs) from the model."""
+    columns = [columns] if isinstance(columns, tuple) else columns
+
+    def register(fn):
+        REGISTRY.append(MetricFamily(tuple(Metric(n, unit, m) for n, m in columns), fn))
+        return fn
+
+    return register
+
+
+def _zone_onehot(m) -> np.ndarray:
+    return m.zone[:, None] == np.arange(len(ZONES))
+
+
+def _control_onehot(m) -> np.ndarray:
+    return m.controller[:, None] == np.arange(len(CONTROL_LABELS))
+
+
+@metric(each("new_ops_{z}", "State operations opened in the {z} that day", z=ZONES), "operations")
+def _operations(m):
+    return m.ops_today
+
+
+@metric(("n_vacated_bases", "UN camps vacated so far"), "bases")
+def _vacated(m):
+    return [m.vacated.sum()]
+
+
+@metric(each("n_vacated_held_{h}", "Vacated UN camps held by {h} ('state': army or Wagner; 'contested': disputed)", h=VACATED_HOLDERS), "bases")
+def _vacated_held(m):
+    ctrl = m.controller
+    holder = np.select([np.isin(ctrl, STATE), ctrl == JNIM, ctrl == CSP, ctrl == ISSP], [0, 1, 2, 3], 4)
+    return [(m.vacated & (holder == h)).sum() for h in range(len(VACATED_HOLDERS))]
+
+
+@metric(each("n_towns_{c}_{z}", "Towns in the {z} held by {c}", c=CONTROL_LABELS, z=ZONES), "towns")
+def _towns(m):
+    return (_control_onehot(m)[:, :, None] & _zone_onehot(m)[:, None, :]).sum(axis=0).ravel()
+
+
+@metric(each("n_pop_{c}_{z}", "Inhabitants of the towns in the {z} held by {c}", c=CONTROL_LABELS, z=ZONES), "people")
+def _population(m):
+    return np.einsum("n,nc,nz->cz", m.population, _control_onehot(m), _zone_onehot(m)).ravel()
+
+
+@metric(each("security_per_1000_{z}", "Army, Wagner and UN personnel per 1,000 inhabitants of the {z}'s towns",
+             z=(*ZONES, "national")), "personnel/1,000")
+def _security(m):
     security = m.presence[:, FAMA] + m.presence[:, WAGNER] + m.presence[:, UN]
-    zone_pop = onehot_zone.T @ pop
-    row += list(1000 * (onehot_zone.T @ security) / zone_pop) + [1000 * security.sum() / pop.sum()]
-    row += [needed_troops(m), m.presence[:, FAMA].sum() + m.presence[:, WAGNER].sum()]
-    idx = [FACTIONS.index(f) for f in ATROCITY_FACTIONS]
-    row += list(m.new_atrocities[idx]) + list(m.cum_atrocities[idx])
-    row += [m.new_recruits[g] for g in ARMED_GROUPS] + [m.cum_recruits[g] for g in ARMED_GROUPS]
-    row += [m.captures[g] for g in ARMED_GROUPS]
-    row += [m.cum_joint_strikes, float(m.csp_at_war)]
-    row += list(m.presence.sum(axis=0))
-    counts = onehot_zone.sum(axis=0)
-    row += list((onehot_zone.T @ m.grievance) / counts)
-    row += list(((onehot_zone.T @ m.influence) / counts[:, None]).T.ravel())
-    return np.asarray(row, dtype=float)
+    onehot = _zone_onehot(m)
+    zone_pop = onehot.T @ m.population
+    return [*(1000 * (onehot.T @ security) / zone_pop), 1000 * security.sum() / m.population.sum()]
+
+
+@metric([("n_troops_needed", "Troops to garrison every army base and vacated UN camp (camps at the UN's strength)"),
+         ("n_troops_available", "Army and Wagner personnel in the theatre")], "personnel")
+def _capacity(m):
+    return [needed_troops(m), m.presence[:, FAMA].sum() + m.presence[:, WAGNER].sum()]
 
 
 def needed_troops(m) -> float:
     """Troops to garrison every army base and every vacated UN camp (to the UN's own strength there)."""
     bases = m.is_army_base | (np.isin(m.controller, STATE) & (m.presence[:, FAMA] > 0))
-    needed = m.p["garrison_size"] * (bases & ~m.vacated).sum()
+    needed = m.p.garrison_size * (bases & ~m.vacated).sum()
     vacated = m.vacated[m.un_site_nodes]
-    needed += np.maximum(m.p["garrison_size"], m.un_site_troops[vacated]).sum()
+    needed += np.maximum(m.p.garrison_size, m.un_site_troops[vacated]).sum()
     return float(needed)
+
+
+ATROCITY_NAMES = [FACTIONS[f] for f in ATROCITY_FACTIONS]
+
+
+@metric(each("new_atrocities_{f}", "Atrocities against civilians by {f} that day", f=ATROCITY_NAMES)
+        + each("cum_atrocities_{f}", "Atrocities against civilians by {f} so far", f=ATROCITY_NAMES), "events")
+def _atrocities(m):
+    idx = list(ATROCITY_FACTIONS)
+    return [*m.new_atrocities[idx], *m.cum_atrocities[idx]]
+
+
+@metric(each("new_recruits_{g}", "Recruits raised by {g} that day", g=GROUP_NAMES)
+        + each("cum_recruits_{g}", "Recruits raised by {g} so far", g=GROUP_NAMES), "people")
+def _recruits(m):
+    return [*(m.new_recruits[g] for g in ARMED_GROUPS), *(m.cum_recruits[g] for g in ARMED_GROUPS)]
+
+
+@metric(each("cum_captures_{g}", "Towns and bases taken by {g} so far", g=GROUP_NAMES), "towns")
+def _captures(m):
+    return [m.captures[g] for g in ARMED_GROUPS]
+
+
+@metric(("cum_joint_strikes", "Strikes by JNIM and CSP on the same town within 24 hours of each other, so far"),
+        "strikes")
+def _joint_strikes(m):
+    return [m.cum_joint_strikes]
+
+
+@metric(("n_csp_at_war", "Whether the rebels (CSP) are at war with the state (1) or not (0)"), "flag")
+def _csp_at_war(m):
+    return [float(m.csp_at_war)]
+
+
+@metric(each("n_strength_{f}", "Personnel of {f} in the theatre", f=FACTIONS), "personnel")
+def _strength(m):
+    return m.presence.sum(axis=0)
+
+
+@metric(each("mean_grievance_{z}", "Mean grievance over the {z}'s towns", z=ZONES), "index")
+def _grievance(m):
+    onehot = _zone_onehot(m)
+    return (onehot.T @ m.grievance) / onehot.sum(axis=0)
+
+
+@metric(each("mean_influence_{g}_{z}", "Mean influence of {g} over the {z}'s towns", g=GROUP_NAMES, z=ZONES), "0–1")
+def _influence(m):
+    onehot = _zone_onehot(m)
+    return ((onehot.T @ m.influence) / onehot.sum(axis=0)[:, None]).T.ravel()
+
+
+METRICS: tuple[str, ...] = tuple(x.name for fam in REGISTRY for x in fam.metrics)
+BY_NAME: dict[str, Metric] = {x.name: x for fam in REGISTRY for x in fam.metrics}
+
+
+def daily(model) -> np.ndarray:
+    """Today's value of every metric in :data:`METRICS`, in that order."""
+    row = np.empty(len(METRICS))
+    i = 0
+    for fam in REGISTRY:
+        values = np.asarray(fam.compute(model), dtype=float).ravel()
+        if len(values) != len(fam.metrics):
+            raise RuntimeError(f"{fam.compute.__name__} gave {len(values)} values for {len(fam.metrics)} metrics")
+        row[i:i + len(values)] = values
+        i += len(values)
+    return row
+
+
+def markdown_table() -> str:
+    """The data dictionary of ``metrics.csv`` (``docs/metrics.md`` is generated from this)."""
+    lines = ["| column | unit | meaning |", "|---|---|---|"]
+    lines += [f"| `{x.name}` | {x.unit} | {x.meaning} |" for fam in REGISTRY for x in fam.metrics]
+    return "\n".join(lines) + "\n"
 
 
 class History:
