@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import ipaddress
 import os
 import sys
 from datetime import datetime
@@ -11,19 +12,20 @@ from pathlib import Path
 
 from vacuum_sim import __version__
 from vacuum_sim.inputs.geography import MapError, load_map
-from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, ScenarioError, available, load_scenario
+from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, MAX_DAYS, MAX_SEED, ScenarioError, available, load_scenario
 
 EXIT_BAD_INPUT = 2
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a command stopped by SIGPIPE (128 + 13), e.g. under `| head`
 
 
 def _run(args) -> int:
     from vacuum_sim.runs.runner import run
 
     out = Path(args.out) if args.out else Path("runs") / f"{Path(args.scenario).stem}_seed{args.seed}_{datetime.now():%Y%m%d-%H%M%S}"
-    result = run(args.scenario, seed=args.seed, days=args.days, overrides=args.set, out=out)
-    if not args.no_figures:
-        _figures(out, kinds=None)
-        _animation(out)
+    result = run(args.scenario, seed=args.seed, days=args.days, overrides=args.set, out=out,
+                 finish=None if args.no_figures else _draw)
+    for path in sorted((out / "figures").glob("*.*")):
+        print(f"  figure: {path}")
     m = result.metrics
     last = m.iloc[-1]
     print(f"run {result.metadata['scenario']} seed {args.seed}: {len(m) - 1} days to {m.index[-1].date()}")
@@ -34,23 +36,26 @@ def _run(args) -> int:
     return 0
 
 
-def _figures(run_dir: Path, kinds, out: Path | None = None) -> None:
+def _draw(run_dir: Path) -> None:
+    """Every figure and the animation of a run folder (``run`` draws them before the folder is complete)."""
+    _figures(run_dir, kinds=None)
+    _animation(run_dir)
+
+
+def _figures(run_dir: Path, kinds, out: Path | None = None) -> list[Path]:
     from vacuum_sim.views.run_figures import save_run_figures
 
-    for path in save_run_figures(run_dir, out or run_dir / "figures", kinds=kinds):
-        print(f"  figure: {path}")
+    return save_run_figures(run_dir, out or run_dir / "figures", kinds=kinds)
 
 
-def _animation(run_dir: Path) -> None:
-    from vacuum_sim.views.animate import animate_control
+def _animation(run_dir: Path) -> list[Path]:
     from vacuum_sim.runs.results import load_run
+    from vacuum_sim.views.animate import animate_control
 
     r = load_run(run_dir)
     out = animate_control(r.towns, r.corridors, r.control, r.metrics, run_dir / "figures" / "control.gif",
                           metadata=r.metadata)
-    for key in ("gif", "mp4"):
-        if out.get(key):
-            print(f"  animation: {out[key]}")
+    return [out[key] for key in ("gif", "mp4") if out.get(key)]
 
 
 def _plot(args) -> int:
@@ -73,7 +78,8 @@ def _plot(args) -> int:
         return 0
     path = paths[0]
     if (path / "metadata.json").is_file():
-        _figures(path, args.kind, out)
+        for p in _figures(path, args.kind, out):
+            print(f"  figure: {p}")
         return 0
     from vacuum_sim.views.sweep_figures import save_sweep_figures
 
@@ -96,7 +102,8 @@ def _figure_folder(out: str | Path) -> Path:
 
 
 def _animate(args) -> int:
-    _animation(Path(args.run_dir))
+    for path in _animation(Path(args.run_dir)):
+        print(f"  animation: {path}")
     return 0
 
 
@@ -134,6 +141,9 @@ def _app(args) -> int:
     if importlib.util.find_spec("solara") is None:
         print("vacuum-sim: error: the app needs its extra: pip install -e '.[app]'", file=sys.stderr)
         return 1
+    if not _local(args.host):
+        print(f"vacuum-sim app: warning: --host {args.host} makes the app reachable from the network: anyone who can "
+              "reach this machine can use it (--host 127.0.0.1 keeps it on this machine)", file=sys.stderr)
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "MPLBACKEND": "Agg"}
     app = Path(__file__).parent / "views" / "app.py"
     print(f"vacuum-sim app: http://{args.host}:{args.port}", flush=True)
@@ -141,10 +151,31 @@ def _app(args) -> int:
                                "--port", str(args.port), "--production", "--no-open", "--no-check-version"], env)
 
 
+def _local(host: str) -> bool:
+    """Whether ``host`` serves this machine only (a loopback address or name)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _sweep(args) -> int:
     from vacuum_sim.sweeps.sweep import sweep
 
-    print(sweep(args.experiment, out=args.out, workers=args.workers, scheduler=args.scheduler, resume=args.resume))
+    args.experiment = _with_posterior(args)
+    given = {k: getattr(args, k) for k in ("scheduler_timeout", "max_runs", "max_values") if getattr(args, k) is not None}
+    try:
+        report = sweep(args.experiment, out=args.out, workers=args.workers, scheduler=args.scheduler,
+                       resume=args.resume, **given)
+    except KeyboardInterrupt:
+        print("vacuum-sim: sweep interrupted; finish it with --resume", file=sys.stderr)
+        return 130
+    print(report)
+    if report.all_failed:
+        print(f"vacuum-sim: error: every run failed; see {report.out / 'failed'}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -185,14 +216,69 @@ def _compare(args) -> int:
     return 0
 
 
+def _with_posterior(args):
+    """The experiment of ``sweep``, with ``--draws`` posterior draws crossed into its design (``--posterior``)."""
+    if not args.posterior:
+        return args.experiment
+    from vacuum_sim.sweeps.calibration.posterior import read_posterior, with_posterior
+    from vacuum_sim.sweeps.sweep import load_experiment
+
+    return with_posterior(load_experiment(args.experiment), read_posterior(args.posterior), args.draws)
+
+
+def _calibrate(args) -> int:
+    from vacuum_sim.sweeps.calibration.calibrate import load_calibration, report, run_calibration, write
+    from vacuum_sim.views.compare_figures import calibration_figures
+
+    cal = load_calibration(args.experiment)
+    out = Path(args.out) if args.out else Path("calibrations") / cal.name
+    if out.exists():
+        raise FileExistsError(f"{out} exists; choose another --out (calibrations never overwrite each other)")
+    result = run_calibration(cal, workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
+    print(report(result))
+    print(f"wrote {write(result, out, calibration_figures(result))}")
+    return 0
+
+
+def _forecast(args) -> int:
+    from vacuum_sim.sweeps.calibration.forecast import forecast
+
+    out = Path(args.out) if args.out else Path("forecasts") / f"{Path(args.posterior).parent.name}_from_{args.start}"
+    path = forecast(args.posterior, args.start, args.months, out, members=args.members, seed=args.seed,
+                    workers=args.workers or os.cpu_count() or 1, scheduler=args.scheduler)
+    print(f"wrote {path}: {args.members} members, {args.months} months from {args.start}; score it later with "
+          f"'vacuum-sim compare {path} DATA.csv'")
+    return 0
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad flags get the one-line message every other bad input gets (exit 2), not a usage block."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"vacuum-sim: error: {message} (see '{self.prog} --help')\n")
+
+
+def _whole(low: int, high: int, what: str = ""):
+    """An argparse type: a whole number in [low, high]; the message says what is allowed."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be a whole number in [{low}, {what or high}], got {text!r}")
+        return value
+    return parse
+
+
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="vacuum-sim", description="Mali after the UN withdrawal: an agent-based model.")
+    ap = _Parser(prog="vacuum-sim", description="Mali after the UN withdrawal: an agent-based model.")
     ap.add_argument("--version", action="version", version=f"vacuum-sim {__version__}")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="run one scenario and write its tables and figures")
     r.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO, help="bundled scenario name or a .toml file")
-    r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--days", type=int, help="override the scenario's horizon")
+    r.add_argument("--seed", type=_whole(0, MAX_SEED, "2**64 - 1"), default=0)
+    r.add_argument("--days", type=_whole(1, MAX_DAYS), help="override the scenario's horizon")
     r.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a parameter (or days, start_date, un_closures.TOWN); repeatable")
     r.add_argument("--out", help="output folder (must not exist); default runs/<scenario>_seed<N>_<time>")
@@ -219,8 +305,17 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(func=_validate)
     w = sub.add_parser("sweep", help="run an experiment's design of runs into a resumable sweep folder")
     w.add_argument("experiment", help="experiments/<study> folder or its experiment.toml")
-    w.add_argument("--workers", type=int, help="local worker processes (default: all CPUs)")
+    w.add_argument("--posterior", metavar="FILE", help="cross the design with draws of the uncertain "
+                   "parameters from a calibration's posterior.json")
+    w.add_argument("--draws", type=int, default=10, help="posterior draws per design point (default 10)")
+    w.add_argument("--workers", type=_whole(1, 4096), help="local worker processes (default: all CPUs)")
     w.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    w.add_argument("--scheduler-timeout", type=float, metavar="SECONDS",
+                   help="how long to wait for the scheduler to answer (default 5)")
+    w.add_argument("--max-runs", type=_whole(1, 10**12), metavar="N",
+                   help="refuse experiments with more runs (default 100,000)")
+    w.add_argument("--max-values", type=_whole(1, 10**15), metavar="N",
+                   help="refuse experiments keeping more values, runs x kept days x metrics (default 100,000,000)")
     w.add_argument("--resume", action="store_true", help="finish an interrupted sweep in --out")
     w.add_argument("--out", help="sweep folder (default sweeps/<study>)")
     w.set_defaults(func=_sweep)
@@ -241,9 +336,25 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--to", dest="last", metavar="YYYY-MM", help="last month to score")
     c.add_argument("--out", help="comparison folder (must not exist; default comparisons/<run>_vs_<data>)")
     c.set_defaults(func=_compare)
+    ca = sub.add_parser("calibrate", help="fit the uncertain parameters to the 2023 patterns and data (ABC-SMC)")
+    ca.add_argument("experiment", help="experiments/<study> folder or its calibration.toml")
+    ca.add_argument("--workers", type=int, help="local worker processes (default: all CPUs)")
+    ca.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    ca.add_argument("--out", help="calibration folder (must not exist; default calibrations/<study>)")
+    ca.set_defaults(func=_calibrate)
+    fo = sub.add_parser("forecast", help="a frozen ensemble forecast from a posterior, to score later with compare")
+    fo.add_argument("--posterior", required=True, metavar="FILE", help="posterior.json written by calibrate")
+    fo.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD", help="first day of the forecast")
+    fo.add_argument("--months", type=int, required=True, help="calendar months forecast")
+    fo.add_argument("--members", type=int, default=20, help="ensemble members (posterior draws × seeds)")
+    fo.add_argument("--seed", type=int, default=0, help="seeds the draws; member k runs seed SEED+k")
+    fo.add_argument("--workers", type=int, help="local worker processes (default: all CPUs)")
+    fo.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster")
+    fo.add_argument("--out", help="forecast folder (must not exist; default forecasts/<study>_from_<date>)")
+    fo.set_defaults(func=_forecast)
     a = sub.add_parser("app", help="serve the interactive classroom app in the browser")
     a.add_argument("--host", default="127.0.0.1", help="address to serve on (default: this machine only)")
-    a.add_argument("--port", type=int, default=8765)
+    a.add_argument("--port", type=_whole(1, 65535), default=8765)
     a.set_defaults(func=_app)
     return ap
 
@@ -251,10 +362,15 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return code
     except (ScenarioError, MapError, FileExistsError, FileNotFoundError, ValueError) as e:
         print(f"vacuum-sim: error: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # the reader went away (`vacuum-sim params | head`): stop quietly, as other tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
 
 
 if __name__ == "__main__":

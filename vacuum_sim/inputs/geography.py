@@ -20,6 +20,9 @@ import pandas as pd
 from vacuum_sim.factions import ARMED_GROUPS, FACTIONS, ZONES
 
 CORRIDOR_KINDS = ("paved", "track", "seasonal", "river")
+# The day the starting forces describe: towns.csv's garrison_at_start and un_sites.csv's troops are the deployment of
+# April 2023 (data/README.md).  Runs start on or after it.
+DEPLOYMENT_DATE = date(2023, 4, 1)
 GROUP_NAMES = tuple(FACTIONS[g] for g in ARMED_GROUPS)
 
 

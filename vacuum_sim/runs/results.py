@@ -1,8 +1,10 @@
 """A run's tables and the run folder that stores them (no model import: plots and analysis read these).
 
-A run folder is written under a temporary name and renamed when complete, so an
-interrupted or failed run never leaves partial output, and an existing folder is
-never overwritten.
+A run folder is either complete or visibly incomplete: everything (tables, then
+figures) is written into ``<name>.partial``, created before the simulation starts
+so that a bad ``--out`` costs nothing, and renamed to ``<name>`` only when all is
+written.  A failure removes the partial folder; only a killed process leaves one
+behind, under that telling name.  An existing folder is never overwritten.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,22 +40,49 @@ class RunResult:
         return metrics.monthly_operations(self.metrics)
 
 
-def write(result: RunResult, out: Path) -> None:
-    """Write a run folder atomically: into ``.<name>.partial`` first, then rename."""
-    tmp = out.parent / f".{out.name}.partial"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir(parents=True)
+class RunFolderError(ValueError):
+    """``--out`` cannot become a new run folder; the message names it and says why."""
+
+
+def partial_path(out: Path) -> Path:
+    return out.with_name(out.name + ".partial")
+
+
+@contextmanager
+def run_folder(out: str | Path) -> Iterator[Path]:
+    """Yield the folder to write a run into (``<out>.partial``), created now; rename it to ``out`` once the body ends.
+
+    If the body fails, the partial folder is removed and nothing is left.
+    """
+    out = Path(out)
+    partial = partial_path(out)
     try:
-        for name in TABLES:
-            frame = getattr(result, name)
-            frame.to_csv(tmp / f"{name}.csv", index=name in ("metrics", "control"))
-        (tmp / "scenario.toml").write_text(result.scenario_toml, encoding="utf-8")
-        (tmp / "metadata.json").write_text(json.dumps(result.metadata, indent=2), encoding="utf-8")
-        os.rename(tmp, out)
+        if out.exists() or out.is_symlink():
+            what = "an existing folder" if out.is_dir() else "a file"
+            raise RunFolderError(f"--out {out}: is {what}; runs never overwrite: give a folder that does not exist yet")
+        blocker = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+        if blocker is not None:
+            raise RunFolderError(f"--out {out}: {blocker} is a file, so no folder can be made under it")
+        partial.mkdir(parents=True)
+    except FileExistsError:
+        raise RunFolderError(f"--out {out}: {partial} exists (a run into it is under way or was killed); "
+                             "remove it or choose another folder") from None
+    except OSError as e:
+        raise RunFolderError(f"--out {out}: cannot create a folder there ({e.strerror or e})") from None
+    try:
+        yield partial
+        os.rename(partial, out)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(partial, ignore_errors=True)
         raise
+
+
+def write(result: RunResult, folder: Path) -> None:
+    """Write the tables, the resolved scenario and the metadata into ``folder`` (see :func:`run_folder`)."""
+    for name in TABLES:
+        getattr(result, name).to_csv(folder / f"{name}.csv", index=name in ("metrics", "control"))
+    (folder / "scenario.toml").write_text(result.scenario_toml, encoding="utf-8")
+    (folder / "metadata.json").write_text(json.dumps(result.metadata, indent=2), encoding="utf-8")
 
 
 def load_run(path: str | Path) -> RunResult:
