@@ -1,5 +1,5 @@
 # One command for each job; each sets itself up first (finds Python >= 3.12, creates .venv, installs).
-.PHONY: setup run test bench bench-sweep app
+.PHONY: setup run test lint wheel-check bench bench-sweep app
 SHELL := /bin/bash
 
 setup:
@@ -13,6 +13,14 @@ run: setup
 test:
 	@scripts/setup.sh --browser
 	.venv/bin/python -m pytest -n 2 -q
+
+## Lint: ruff (pinned in pyproject's dev extra) over the package, the tests and the experiments.
+lint: setup
+	.venv/bin/ruff check vacuum_sim tests experiments
+
+## The wheel as a user gets it: built, installed into a fresh venv, run from outside the checkout (~2 minutes).
+wheel-check:
+	scripts/check_wheel.sh
 
 ## Speed: the model against a bare Mesa loop on the same map.
 bench: setup

@@ -1,38 +1,23 @@
 #!/usr/bin/env bash
-# Create .venv with a Python >= 3.12 and install vacuum-sim with everything the tests need.
-# Finds the interpreter by itself: $PYTHON, then python3.13/3.12/python3 on PATH, then pyenv's versions.
+# Create .venv with a Python >= 3.12 and install vacuum-sim with everything the tests need; says each step it takes.
+# Finds the interpreter with scripts/find_python.sh ($PYTHON, then python3.13/3.12/python3 on PATH, then pyenv's).
 # With --browser, also installs Debian's Chromium for the app's browser test (needs root; skipped when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ok() { "$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; }
 
-find_python() {
-  local c
-  for c in "${PYTHON:-}" python3.13 python3.12 python3; do
-    [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 && ok "$(command -v "$c")" && { command -v "$c"; return; }
-  done
-  local root="${PYENV_ROOT:-$HOME/.pyenv}"
-  for c in $(ls -d "$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -V -r); do
-    ok "$c" && { echo "$c"; return; }
-  done
-  return 1
-}
-
 if [ ! -x .venv/bin/python ] || ! ok .venv/bin/python; then
-  if ! py=$(find_python); then
-    echo "vacuum-sim needs Python >= 3.12 (Mesa 3.5 requires it) and none was found." >&2
-    echo "Tried: \$PYTHON, python3.13, python3.12, python3 on PATH, and ${PYENV_ROOT:-$HOME/.pyenv}/versions/3.12+." >&2
-    echo "Install one (e.g. 'pyenv install 3.12' or your OS package python3.12) or set PYTHON=/path/to/python3.12." >&2
-    exit 1
-  fi
+  py=$(scripts/find_python.sh)
   echo "setup: creating .venv with $py ($("$py" -V))"
   rm -rf .venv
   "$py" -m venv .venv
 fi
 stamp=.venv/.installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: upgrading pip in .venv"
   .venv/bin/python -m pip install --quiet --upgrade pip
+  echo "setup: installing vacuum-sim (editable) with its app, sweep and dev extras into .venv (see pyproject.toml)"
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   touch "$stamp"
 fi

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from helpers import replicates
 
-from vacuum_sim.model import metrics
 from vacuum_sim.factions import ZONES
+from vacuum_sim.model import metrics
 
 NORTH = ZONES.index("north")
 
