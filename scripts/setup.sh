@@ -17,7 +17,7 @@ stamp=.venv/.installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: upgrading pip in .venv"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  echo "setup: installing vacuum-sim (editable) with its app, sweep and dev extras into .venv (see pyproject.toml)"
+  echo "setup: installing vacuum-sim (editable) into .venv with its dev extra: app, sweeps, data, tests, lint"
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   touch "$stamp"
 fi
