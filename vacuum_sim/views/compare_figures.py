@@ -1,8 +1,9 @@
-"""Observed against simulated counts per region and month: the figure of ``vacuum-sim compare``.
+"""Observed against simulated: the figure of ``vacuum-sim compare`` and those of ``vacuum-sim calibrate``.
 
-Drawn from the comparison's tables (cells × runs), never from a model.  One panel
-per region with any event: the simulated median and 5–95 % band across runs (a line
-for a single run), the observed counts, and the no-change baseline.
+Drawn from tables (cells × runs, particles), never from a model.  Per region with any
+event: the simulated median and 5–95 % band across runs (a line for a single run), the
+observed counts, and the no-change baseline.  A calibration adds the posterior's
+marginals over the prior range and its predictive check against the targets.
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from vacuum_sim import __version__
 from vacuum_sim.views.plots import add_footer
 
 MODEL, OBSERVED, BASELINE = "#0072B2", "#000000", "#999999"
 
 
-def observed_vs_simulated(observed: pd.Series, members: pd.DataFrame, no_change: pd.Series, title: str,
+def observed_vs_simulated(observed: pd.Series, members: pd.DataFrame, no_change: pd.Series | None, title: str,
                           metadata: Mapping | None = None, ncols: int = 3) -> Figure:
     """Small multiples by admin1; cells are summed over event types (and actors, when the cells have them)."""
     keys = ["admin1", "month"]
     obs = observed.groupby(level=keys).sum()
     sims = members.groupby(level=keys).sum()
-    base = no_change.groupby(level=keys).sum()
+    base = no_change.groupby(level=keys).sum() if no_change is not None else None
     totals = obs.groupby(level="admin1").sum() + sims.mean(axis=1).groupby(level="admin1").sum()
     regions = [r for r in totals.sort_values(ascending=False).index if totals[r] > 0] or list(totals.index[:1])
     nrows = int(np.ceil(len(regions) / ncols))
@@ -41,7 +43,8 @@ def observed_vs_simulated(observed: pd.Series, members: pd.DataFrame, no_change:
             ax.plot(x, mid, color=MODEL, linewidth=1.6, label="model median")
         else:
             ax.plot(x, runs[:, 0], color=MODEL, linewidth=1.6, label="model")
-        ax.plot(x, base.loc[region].to_numpy(), color=BASELINE, linestyle="--", linewidth=1.2, label="no change")
+        if base is not None:
+            ax.plot(x, base.loc[region].to_numpy(), color=BASELINE, linestyle="--", linewidth=1.2, label="no change")
         ax.plot(x, obs.loc[region].to_numpy(), color=OBSERVED, marker="o", markersize=3.5, linewidth=1,
                 label="observed")
         ax.set_title(region, fontsize=10)
@@ -72,3 +75,58 @@ def comparison_figure(comparison) -> Figure:
     return observed_vs_simulated(comparison.observed, comparison.members, comparison.no_change,
                                  title=f"{comparison.measure.capitalize()} per month by region: {name} (observed) "
                                  f"vs scenario {meta['scenario']}", metadata=meta)
+
+
+def calibration_figures(result) -> dict[str, Figure]:
+    """Posterior marginals, and the posterior-predictive check against the patterns and the data's cells."""
+    cal = result.calibration
+    meta = {"version": __version__, "scenario": cal.scenario.name, "seed": cal.abc["seed"]}
+    figs = {"posterior.png": posterior_marginals(cal.names, cal.bounds, result.history.final.theta,
+                                                 result.history.final.weights, meta)}
+    if cal.targets.patterns is not None and len(result.predictive):
+        figs["predictive_patterns.png"] = pattern_check(cal.targets.patterns, result.predictive, meta)
+    if cal.targets.grid is not None and len(result.predictive):
+        observed = pd.Series(cal.targets.observed, index=cal.targets.grid)
+        members = pd.DataFrame(result.predictive_cells.T, index=cal.targets.grid)
+        figs["predictive_events.png"] = observed_vs_simulated(
+            observed, members, None, title="Posterior-predictive check: events per month by region", metadata=meta)
+    return figs
+
+
+def posterior_marginals(names, bounds: np.ndarray, theta: np.ndarray, weights: np.ndarray,
+                        metadata: Mapping | None = None) -> Figure:
+    """Weighted histogram of each parameter over its prior range (the flat line is the prior)."""
+    fig = Figure(figsize=(3.4 * len(names), 2.9), layout="constrained")
+    axes = fig.subplots(1, len(names), squeeze=False)[0]
+    for ax, name, (low, high), x in zip(axes, names, bounds, theta.T):
+        ax.hist(x, bins=20, range=(low, high), weights=weights, density=True, color=MODEL, alpha=0.7,
+                label="posterior")
+        ax.axhline(1 / (high - low), color=BASELINE, linestyle="--", label="prior")
+        ax.set_xlim(low, high)
+        ax.set_title(name, fontsize=10)
+        ax.tick_params(labelsize=8)
+    axes[0].set_ylabel("density", fontsize=9)
+    axes[0].legend(fontsize=8, frameon=False)
+    add_footer(fig, metadata)
+    return fig
+
+
+def pattern_check(patterns: pd.DataFrame, predictive: pd.DataFrame, metadata: Mapping | None = None) -> Figure:
+    """Each pattern's values in the posterior's runs (dots) against its sourced range (shaded)."""
+    n = len(patterns)
+    fig = Figure(figsize=(7.5, 0.55 * n + 1.2), layout="constrained")
+    axes = fig.subplots(n, 1, squeeze=False)[:, 0]
+    for ax, p in zip(axes, patterns.itertuples()):
+        values = predictive[p.name].to_numpy()
+        top = np.nanmax([values.max(), p.low, p.high, 1]) * 1.15
+        low, high = (0 if np.isnan(p.low) else p.low), (top if np.isnan(p.high) else p.high)
+        ax.axvspan(low, high, color=OBSERVED, alpha=0.12, linewidth=0)
+        ax.plot(values, np.zeros_like(values), "o", color=MODEL, alpha=0.6, markersize=4)
+        ax.set_xlim(0, top)
+        ax.set_yticks([])
+        ax.set_ylabel(p.name, rotation=0, ha="right", va="center", fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle("Posterior-predictive check: patterns (shaded: sourced range; dots: runs)", fontsize=10, x=0.01,
+                 ha="left")
+    add_footer(fig, metadata)
+    return fig
