@@ -152,8 +152,10 @@ def draw_zones(ax, towns: pd.DataFrame, clip: PathPatch, fontsize: float = 12) -
         if inner[1] >= LABEL_ROOM:
             ax.text(*inner[0], zone.upper(), **style)
         else:  # no room inside (a small zone full of towns): name it just outside Mali, pointing in
-            outer = _roomiest(clip.get_path(), flat, np.where(here & ~inside.ravel(), room.ravel(), -np.inf))
-            ax.annotate(zone.upper(), inner[0], xytext=outer[0], arrowprops={"arrowstyle": "-|>", "color": "#9c927c"},
+            far = np.hypot((flat[0] - inner[0][0]) / MAP_ASPECT, flat[1] - inner[0][1]) >= 1.5  # room for the arrow
+            outer = _roomiest(clip.get_path(), flat, np.where(here & ~inside.ravel() & far, room.ravel(), -np.inf))
+            ax.annotate(zone.upper(), inner[0], xytext=outer[0],
+                        arrowprops={"arrowstyle": "-|>", "color": "#7a6f5a", "linewidth": 1.4},
                         **style)
     ax.set_xlim(MAP_EXTENT[:2])  # imshow would otherwise widen the view to the grid
     ax.set_ylim(MAP_EXTENT[2:])
@@ -184,6 +186,7 @@ class TownNames(Artist):
         self.anchor = named[["lon", "lat"]].to_numpy(float)
         self.gap = np.sqrt(un_square_sizes(named)) / 2 + 2  # points: clear of a UN camp square
         self.obstacles = towns[["lon", "lat"]].to_numpy(float), np.sqrt(town_sizes(towns["population"])) / 2
+        self._placed_for = None
 
     def get_children(self):
         return list(self.texts)
@@ -191,6 +194,14 @@ class TownNames(Artist):
     def draw(self, renderer):
         if not self.get_visible():
             return
+        key = (self.axes.transData.get_matrix().tobytes(), renderer.points_to_pixels(1.0))
+        if key != self._placed_for:  # the map moved or was resized: place the names again
+            self._place(renderer)
+            self._placed_for = key
+        for text in self.texts:
+            text.draw(renderer)
+
+    def _place(self, renderer) -> None:
         scale = renderer.points_to_pixels(1.0)
         xy, radius = self.obstacles
         centres, radius = self.axes.transData.transform(xy), radius * scale
@@ -213,7 +224,6 @@ class TownNames(Artist):
             text.xyann = (offset[0] / scale, offset[1] / scale)
             text.set_horizontalalignment(ha)
             text.set_verticalalignment(va)
-            text.draw(renderer)
 
 
 def _overlap(box, others) -> float:

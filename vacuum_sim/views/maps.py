@@ -48,12 +48,18 @@ def un_site_status(towns: pd.DataFrame, date, un_open=None) -> tuple[np.ndarray,
     `un_open` lists the town names whose camp is open; without it a camp counts as open until its
     `un_closure` date (a camp with no closure date stays open).
     """
-    is_site = as_bool(towns["un_base"])
+    return _camp_masks(as_bool(towns["un_base"]), towns["name"], _closures(towns), date, un_open)
+
+
+def _closures(towns: pd.DataFrame) -> np.ndarray:
+    return pd.to_datetime(towns.get("un_closure", pd.Series(pd.NaT, index=towns.index)), errors="coerce").to_numpy()
+
+
+def _camp_masks(is_site, names, closure, date, un_open) -> tuple[np.ndarray, np.ndarray]:
     if un_open is not None:
-        open_ = towns["name"].isin(list(un_open)).to_numpy() & is_site
+        open_ = names.isin(list(un_open)).to_numpy() & is_site
     else:
-        closure = pd.to_datetime(towns.get("un_closure", pd.Series(pd.NaT, index=towns.index)), errors="coerce")
-        open_ = is_site & ~(closure <= pd.Timestamp(date)).to_numpy()
+        open_ = is_site & ~(closure <= np.datetime64(pd.Timestamp(date)))
     return open_, is_site & ~open_
 
 
@@ -74,6 +80,7 @@ class ControlMap:
         self.towns = towns.reset_index(drop=True)
         self.xy = self.towns[["lon", "lat"]].to_numpy(float)
         self.sizes = town_sizes(self.towns["population"])
+        self.camps, self.closure = as_bool(self.towns["un_base"]), _closures(self.towns)
         self.names = draw_base(ax, self.towns, corridors, also_named, fontsize)
         self.corridor_kinds = set(corridors["kind"])
         square = {"marker": "s", "facecolors": "none", "zorder": 9}
@@ -98,7 +105,8 @@ class ControlMap:
         self.present |= set(controllers)
         self.markers.set_facecolors([COLOURS[c] for c in controllers])
         squares = un_square_sizes(self.towns)
-        for artist, mask in zip((self.un_open, self.un_closed), un_site_status(self.towns, control_row.name, un_open)):
+        masks = _camp_masks(self.camps, self.towns["name"], self.closure, control_row.name, un_open)
+        for artist, mask in zip((self.un_open, self.un_closed), masks):
             artist.set_offsets(self.xy[mask].reshape(-1, 2))
             artist.set_sizes(squares[mask])
         if forces is not None:

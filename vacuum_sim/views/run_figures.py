@@ -132,7 +132,8 @@ BAND_GROUPS = {  # replicate bands: one line per side, the state split as in the
     "state": ("FAMa", "Wagner"), "after_UN": ("after_UN",), "UN": ("UN",), "JNIM": ("JNIM",), "CSP": ("CSP",),
     "ISSP": ("ISSP",), "contested": ("contested", "none"),
 }
-BAND_LABELS = {**LABELS, "state": "Malian army (FAMa) or Wagner, where no UN camp has closed",
+BAND_LABELS = {**LABELS, "state": "Malian army (FAMa) or Wagner,\nwhere no UN camp has closed",
+               "after_UN": LABELS["after_UN"].replace(", in", ",\nin"),
                "contested": "contested, or no armed actor"}
 BAND_COLOURS = {**COLOURS, "state": COLOURS["FAMa"], "contested": "#B8A800"}
 BAND_FLOOR = 0.02  # a side whose 90th percentile never reaches 2 % of a zone's towns is left out of that panel
@@ -142,13 +143,13 @@ def control_share_bands(controls: list[pd.DataFrame], towns: pd.DataFrame, metad
                         fig: Figure | None = None) -> Figure:
     """Median and 10–90 % band across replicate runs of the share of each zone's towns held by each side:
     one panel per zone, one line per side that holds a visible share there."""
-    fig = new_figure(fig, (13, 4.8))
+    fig = new_figure(fig, (15, 4.8))
     axes = fig.subplots(1, len(ZONES), sharey=True)
     held = [holders(c, towns) for c in controls]
     stroke = [patheffects.withStroke(linewidth=2.8, foreground="white")]
     shown = set()
     for ax, zone in zip(axes, ZONES):
-        shares = [zone_shares(h, towns, zone) for h in held]
+        shares = [zone_shares(h, towns, zone).resample("W").mean() for h in held]  # weekly: less day-to-day flicker
         for group, members in BAND_GROUPS.items():
             runs = pd.concat([s[list(members)].sum(axis=1) for s in shares], axis=1)
             low, median, high = runs.quantile(0.1, axis=1), runs.median(axis=1), runs.quantile(0.9, axis=1)
@@ -169,9 +170,9 @@ def control_share_bands(controls: list[pd.DataFrame], towns: pd.DataFrame, metad
     handles = [Line2D([], [], color=BAND_COLOURS[g], linewidth=2, linestyle="--" if g == "after_UN" else "-",
                       label=BAND_LABELS[g]) for g in BAND_GROUPS if g in shown]
     handles.append(Patch(facecolor="#999999", alpha=0.25, label="10–90 % of runs (line: median)"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=3, **LEGEND_STYLE)
-    fig.suptitle(f"Who holds the towns across {len(controls)} runs (dotted line: end of source data, 25 Oct 2023)",
-                 fontsize=12)
+    fig.legend(handles=handles, loc="outside right upper", **LEGEND_STYLE)
+    fig.suptitle(f"Who holds the towns across {len(controls)} runs, weekly means "
+                 "(dotted line: end of source data, 25 Oct 2023)", fontsize=12)
     add_footer(fig, metadata)
     return fig
 
@@ -289,7 +290,7 @@ def violence_panel(metrics: pd.DataFrame, metadata=None, previous: pd.DataFrame 
             atrocities.bar(monthly.index, values, bottom=bottom, width=width, align="edge", color=COLOURS[who],
                            label=LABELS[who], gid=f"atrocities:{who}")
             bottom += values
-    atrocities.set_ylim(0, max(bottom.max(), 1) * 1.45)  # headroom for the legend
+    atrocities.set_ylim(0, max(bottom.max(), 1) * 1.7)  # headroom for the legend
     atrocities.set_ylabel("atrocities per month")
     atrocities.set_title("Atrocities against civilians, by perpetrator", loc="left", fontsize=10)
     for who in RECRUITERS:
@@ -319,7 +320,7 @@ def violence_panel(metrics: pd.DataFrame, metadata=None, previous: pd.DataFrame 
     grievance.set_title("Grievance left by atrocities (it drives recruitment), mean over each zone's towns", loc="left",
                         fontsize=10)
     grievance.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
-    atrocities.legend(loc="upper right", fontsize=8, frameon=False, ncols=3)
+    atrocities.legend(loc="upper right", fontsize=8, frameon=False, ncols=2)
     for ax in (atrocities, recruits, grievance):
         ax.margins(x=0)
         mark_data_cutoff(ax, metrics.index, label=ax is atrocities)
