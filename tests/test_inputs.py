@@ -23,6 +23,10 @@ BAD_SCENARIOS = {
                              "allowed from the start date 2023-04-01"),
     "closure past the calendar": ('extends = "historical_2023"\n[un_closures]\nKidal = 9999-12-31\n',
                                   "un_closures.Kidal", 'to 2033-03-29, or "never"'),
+    "inf for an integer": ('extends = "historical_2023"\n[params]\nwagner_manpower = inf\n', "params.wagner_manpower",
+                           "must be in [0, 10000]"),
+    "nan for an integer": ('extends = "historical_2023"\n[params]\nunit_size = nan\n', "params.unit_size",
+                           "must be in [20, 2000]"),
     "-inf for a float": ('extends = "historical_2023"\n[params]\nlethality = -inf\n', "params.lethality",
                          "must be in [0, 1]"),
     "datetime start": ('start_date = 2023-04-01T08:00:00\n', "start_date", "must be a date like 2023-04-01"),
@@ -73,7 +77,7 @@ def _refused(path, key, allowed, tmp_path, capsys):
 def test_bad_set_and_unknown_scenario_from_the_command_line(tmp_path):
     """Run as users do: a subprocess, exit status 2, no traceback, no output folder."""
     for args in (["run", "historicl_2023"], ["run", "--set", "north_share=1.5"], ["run", "--set", "un_withdrawal=3"],
-                 ["run", "--set", "start_date=2023-04-01T00:00:00"]):
+                 ["run", "--set", "fama_manpower=inf"], ["run", "--set", "start_date=2023-04-01T00:00:00"]):
         out = tmp_path / "r"
         proc = subprocess.run([sys.executable, "-m", "vacuum_sim.cli", *args, "--out", str(out)],
                               capture_output=True, text=True, check=False)
@@ -115,6 +119,16 @@ def test_the_start_window_comes_from_the_map_data():
     assert load_scenario("historical_2023").start_date == first
     for start in (first, last):  # both ends are allowed
         assert apply_changes(Scenario("x"), {"start_date": start}, "test").start_date == start
+
+
+def test_a_closure_on_the_start_day_is_accepted_and_applied_on_day_0():
+    from vacuum_sim.model.model import VacuumModel
+
+    mali = load_map()
+    scn = apply_changes(Scenario("x"), {"un_closures": {"Kidal": DEPLOYMENT_DATE}}, "test", mali)
+    kidal = mali.node("Kidal")
+    m = VacuumModel(scn, rng=0, mali=mali)
+    assert m.vacated[kidal] and not m.un_open[kidal] and m.vacated.sum() == 1
 
 
 def _broken_map(tmp_path, file: str, edit):
