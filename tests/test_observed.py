@@ -178,6 +178,8 @@ def test_ensemble_scores_against_closed_forms():
     wide = np.array([[0, 0, 10, 10]], float)  # overdispersed: negative binomial by moments
     m, v = 5.0, 25.0
     assert log_score(np.array([4.0]), wide)[0] == pytest.approx(-stats.nbinom.logpmf(4, m * m / (v - m), m / v))
+    skewed = np.array([[0, 0, 0, 4]], float)  # size 0.5 < 1 at a zero count (where scoringrules returns inf)
+    assert log_score(np.array([0.0]), skewed)[0] == pytest.approx(-stats.nbinom.logpmf(0, 0.5, 1 / 3))
     zero = poisson_scores(obs, np.zeros(3))
     assert zero["CRPS"] == pytest.approx(obs.mean()) and zero["coverage 90%"] == pytest.approx(1 / 3)
 

@@ -11,8 +11,8 @@ error over total observed, as a share) and Spearman's rank correlation across ce
 Replicates or an ensemble are a probabilistic forecast, scored with ``scoringrules``:
 
 * CRPS of the ensemble (lower is better; for a point forecast it is the absolute error);
-* log score, −log of the probability given to the observed count (lower is better), from a
-  negative binomial fitted by moments to the members (a Poisson when they spread less than
+* log score, −log of the probability given to the observed count (lower is better; ``scoringrules``
+  for the Poisson, ``scipy`` for the negative binomial), from a negative binomial fitted by moments to the members (a Poisson when they spread less than
   Poisson), its mean floored at :data:`LOG_SCORE_FLOOR` so that a forecast of exactly zero
   that meets an event is heavily but finitely penalised;
 * the share of cells whose count falls inside the members' 5–95 % range (90 % is ideal).
@@ -58,11 +58,10 @@ def log_score(obs: np.ndarray, members: np.ndarray) -> np.ndarray:
     mean = np.maximum(members.mean(axis=1), LOG_SCORE_FLOOR)
     var = members.var(axis=1)
     over = var > mean
-    with np.errstate(divide="ignore"):  # scoringrules logs a zero on a branch it then discards; results are exact
-        out = np.asarray(sr.logs_poisson(obs, mean), float)
-        if over.any():
-            size = mean[over] ** 2 / (var[over] - mean[over])
-            out[over] = sr.logs_negbinom(obs[over], size, mu=mean[over])
+    out = np.asarray(sr.logs_poisson(obs, mean), float)
+    if over.any():  # scipy's pmf: scoringrules' logs_negbinom returns inf at a zero count when the size is below 1
+        size = mean[over] ** 2 / (var[over] - mean[over])
+        out[over] = -stats.nbinom.logpmf(obs[over], size, size / (size + mean[over]))
     return out
 
 

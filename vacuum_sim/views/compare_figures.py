@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from vacuum_sim import __version__
-from vacuum_sim.views.plots import add_footer
+from vacuum_sim.views.style import add_footer
 
 MODEL, OBSERVED, BASELINE = "#0072B2", "#000000", "#999999"
 
@@ -60,7 +60,7 @@ def observed_vs_simulated(observed: pd.Series, members: pd.DataFrame, no_change:
     for ax in axes[:, 0]:
         ax.set_ylabel("per month", fontsize=9)
     handles, labels = axes.ravel()[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside upper right", ncols=4, fontsize=8, frameon=False)
+    fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=8, frameon=False)
     fig.suptitle(title, fontsize=11, x=0.01, ha="left")
     add_footer(fig, metadata)
     return fig
