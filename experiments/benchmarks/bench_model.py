@@ -22,8 +22,8 @@ import pandas as pd
 from mesa.discrete_space import CellAgent, Network
 
 from vacuum_sim.inputs.geography import MaliMap, load_map
-from vacuum_sim.model.model import VacuumModel
 from vacuum_sim.inputs.scenario import load_scenario
+from vacuum_sim.model.model import VacuumModel
 
 SCALED = ("fama_manpower", "wagner_manpower", "un_troops", "jnim_fighters", "csp_fighters", "issp_fighters")
 
