@@ -19,13 +19,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import mesa
 import psutil
 
 from vacuum_sim.inputs.geography import load_map
+from vacuum_sim.inputs.scenario import apply_changes
 from vacuum_sim.model.metrics import METRICS
 from vacuum_sim.model.model import VacuumModel
 from vacuum_sim.runs.runner import resolve
@@ -79,7 +79,7 @@ class BatchRunModel(VacuumModel):
 
     def __init__(self, rng=None, days=365, keep="", **params):
         base = resolve("historical_2023", days=days, mali=self.MAP)
-        super().__init__(replace(base, params={**base.params, **params}), rng=rng, mali=self.MAP)
+        super().__init__(apply_changes(base, {"params": params}, "batch_run", self.MAP), rng=rng, mali=self.MAP)
         self.datacollector = mesa.DataCollector({m: today(m) for m in (keep.split(",") if keep else METRICS)})
         self.datacollector.collect(self)
 

@@ -1,31 +1,30 @@
 """Summaries of a sweep folder: tidy data, replicate bands, Sobol' indices and scenario discovery.
 
-Plain functions of a sweep folder (see :mod:`vacuum_sim.sweep`) or of the frames
-they return; nothing here runs the model.  Statistics come from maintained
+Plain functions of a sweep folder (see :mod:`vacuum_sim.sweeps.store`) or of the frames
+they return; nothing here runs the model, and only part files that match their checksum
+in the manifest are read.  Statistics come from maintained
 libraries: SALib for Sobol' indices, the EMA workbench's PRIM for scenario discovery.
 """
 
 from __future__ import annotations
 
-import json
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.dataset as ds
 
 from vacuum_sim.inputs.geography import load_map
-from vacuum_sim.sweeps.sweep import ExperimentError, Store
+from vacuum_sim.sweeps.experiment import ExperimentError
+from vacuum_sim.sweeps.store import Store
 
 TOWN_SHARE = "frac_towns_"  # frac_towns_<label>_<zone>: n_towns_<label>_<zone> as a share of that zone's towns
 
 
 def manifest(sweep_dir: str | Path) -> dict:
-    store = Store(sweep_dir)
-    if not store.manifest.is_file():
-        raise ExperimentError(str(store.root), "(folder)", "not a sweep folder (no manifest.json)")
-    return json.loads(store.manifest.read_text(encoding="utf-8"))
+    return Store(sweep_dir).read_manifest()
 
 
 def factor_names(sweep_dir: str | Path) -> list[str]:
@@ -38,17 +37,19 @@ def load(sweep_dir: str | Path, metrics: list[str] | None = None) -> pd.DataFram
     Besides the kept metrics, ``frac_towns_<label>_<zone>`` can be asked for: the
     share of the zone's towns held by ``<label>`` (e.g. ``frac_towns_JNIM_centre``).
     """
-    info = manifest(sweep_dir)
+    store = Store(sweep_dir)
+    info = store.read_manifest()
     wanted = list(metrics or info["metrics"])
     stored = {m: m.replace(TOWN_SHARE, "n_towns_", 1) for m in wanted}
     missing = [m for m, s in stored.items() if s not in info["metrics"]]
     if missing:
-        raise ExperimentError(str(Store(sweep_dir).manifest), missing[0], "metric not kept by this sweep; kept: "
+        raise ExperimentError(str(store.manifest), missing[0], "metric not kept by this sweep; kept: "
                               f"{', '.join(info['metrics'])} (and frac_towns_* for each kept n_towns_*)")
-    store = Store(sweep_dir)
-    if not any(store.runs.glob("run-*.parquet")):
+    parts = store.verified_parts(info)
+    if not parts:
         raise ExperimentError(str(store.root), "runs", "no finished runs yet")
-    data = pd.read_parquet(store.runs, filters=[("metric", "in", sorted(set(stored.values())))])
+    data = ds.dataset(parts, format="parquet").to_table(
+        filter=ds.field("metric").isin(sorted(set(stored.values())))).to_pandas()
     towns = load_map().towns["zone"].value_counts()
     parts = []
     for metric, source in stored.items():
@@ -155,45 +156,4 @@ def discover(sweep_dir: str | Path, metric: str, threshold: float, above: bool =
     return Discovery(condition, int(y.sum()), len(y), stats[["coverage", "density", "mass", "res_dim"]], limits)
 
 
-SWEEP_FIGURES = ("phase", "bands", "sobol")
-DEFAULT_OUTCOME = "frac_towns_JNIM_centre"
-
-
-def save_sweep_figures(sweep_dir: str | Path, out_dir: str | Path | None = None, metric: str | None = None,
-                       kinds=None, dpi: int = 150) -> list[Path]:
-    """Draw a sweep's figures: the outcome over the first two factors, over time by the first factor, and
-    (for a Sobol' design) the sensitivity indices.  The outcome defaults to JNIM's share of central towns."""
-    from vacuum_sim.views import plots
-
-    info = manifest(sweep_dir)
-    unknown = set(kinds or ()) - set(SWEEP_FIGURES)
-    if unknown:
-        raise ValueError(f"unknown figure kind {min(unknown)!r} for a sweep; allowed: {', '.join(SWEEP_FIGURES)}")
-    kept = {m.replace("n_towns_", TOWN_SHARE, 1) for m in info["metrics"]} | set(info["metrics"])
-    metric = metric or (DEFAULT_OUTCOME if DEFAULT_OUTCOME in kept else info["metrics"][0])
-    factors = factor_names(sweep_dir)
-    data = load(sweep_dir, [metric])
-    meta = {"version": info["version"], "scenario": f"{info['scenario']} (sweep {info['experiment']})",
-            "seed": list(info["seeds"])}
-    out = Path(out_dir) if out_dir else Path(sweep_dir) / "figures"
-    out.mkdir(parents=True, exist_ok=True)
-    figures = {}
-    wanted = kinds or SWEEP_FIGURES
-    if "phase" in wanted and len(factors) >= 2:
-        runs = outcome(data, metric)
-        figures["phase"] = plots.phase_diagram(runs, factors[0], factors[1],
-                                               f"{metric} on day {runs['day'].iloc[0]}", meta)
-    if "bands" in wanted:
-        figures["bands"] = plots.outcome_bands(bands(data, metric), factors[0], metric, meta)
-    if "sobol" in wanted and info["design"]["type"] == "sobol":
-        figures["sobol"] = plots.sobol_bars(sobol_indices(sweep_dir, metric), metric, meta)
-    paths = []
-    for name, fig in figures.items():
-        path = out / f"{name}.png"
-        fig.savefig(path, dpi=dpi)
-        paths.append(path)
-    return paths
-
-
-__all__ = ["Discovery", "bands", "discover", "factor_names", "load", "manifest", "outcome", "save_sweep_figures",
-           "sobol_indices"]
+__all__ = ["Discovery", "bands", "discover", "factor_names", "load", "manifest", "outcome", "sobol_indices"]

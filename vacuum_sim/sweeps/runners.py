@@ -1,0 +1,187 @@
+"""Runners: where a sweep's runs execute — a local pool of worker processes, or a Dask cluster — streamed back as
+they finish, at most a few in flight so that memory stays flat however many runs there are.
+
+Why not ``concurrent.futures.ProcessPoolExecutor``: when one of its workers dies
+(the out-of-memory killer, a segfault, a stray ``kill``) every run in flight fails
+and the pool is unusable.  :class:`LocalPool` knows which run each worker holds, so
+a dead worker is replaced and only its own run is tried again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import itertools
+import multiprocessing
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from multiprocessing.connection import wait
+
+from vacuum_sim.sweeps.experiment import ExperimentError
+from vacuum_sim.sweeps.worker import Outcome, Task, execute, serve
+
+RETRIES = 1  # a run whose worker dies is tried once more; if that worker dies too, the run is recorded as failed
+
+
+class LocalPool:
+    """``workers`` processes on this machine, each running one task at a time over its own pipe."""
+
+    def __init__(self, workers: int):
+        # forkserver: workers fork from one clean process that has imported the model once (fast, thread-safe start)
+        self.context = multiprocessing.get_context("forkserver")
+        self.context.set_forkserver_preload(["vacuum_sim.sweeps.worker"])
+        _start_forkserver()
+        self.slots = workers
+        self.retried = 0  # runs tried again because their worker died
+        self._alive, self._alive_writer = self.context.Pipe(duplex=False)  # see worker.serve
+        self._workers: list = []
+
+    def _start(self):
+        mine, theirs = self.context.Pipe()
+        proc = self.context.Process(target=serve, args=(theirs, self._alive), daemon=True, name="vacuum-sim worker")
+        proc.start()
+        theirs.close()  # so that the worker's death reads as end of file here
+        self._workers.append(proc)
+        return proc, mine
+
+    def outcomes(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Each task's outcome as it finishes; a task whose worker dies is run again on a fresh worker."""
+        tasks, again = iter(tasks), deque()
+        idle = [self._start() for _ in range(self.slots)]
+        busy: dict = {}  # connection -> (process, task)
+        while True:
+            while idle and (task := again.popleft() if again else next(tasks, None)) is not None:
+                proc, conn = idle.pop()
+                try:
+                    conn.send(task)
+                except OSError:  # this worker died while idle: replace it, the task has not started
+                    again.appendleft(task)
+                    idle.append(self._replace(proc, conn))
+                    continue
+                busy[conn] = proc, task
+            if not busy:
+                return
+            ready = set(wait([*busy, *(proc.sentinel for proc, _ in busy.values())]))
+            for conn in [c for c, (p, _) in busy.items() if c in ready or p.sentinel in ready]:
+                proc, task = busy.pop(conn)
+                outcome = _receive(conn)
+                if outcome is not None:
+                    idle.append((proc, conn))
+                    yield outcome
+                    continue
+                idle.append(self._replace(proc, conn))
+                if task.attempt < RETRIES:
+                    self.retried += 1
+                    again.append(replace(task, attempt=task.attempt + 1))
+                else:
+                    yield Outcome(task.run, None, f"the worker process running it died ({_death(proc)}) on each of "
+                                  f"{RETRIES + 1} attempts", 0.0)
+
+    def _replace(self, proc, conn):
+        conn.close()
+        proc.join()
+        self._workers.remove(proc)
+        return self._start()
+
+    def close(self) -> None:
+        """Stop every worker: idle ones read end of file and return, busy ones are terminated."""
+        for proc in self._workers:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in self._workers:
+            proc.join()
+        self._alive_writer.close()
+        self._alive.close()
+
+
+def _start_forkserver() -> None:
+    """Start the forkserver with Ctrl-C ignored (kept across its exec), so that an early Ctrl-C cannot break into
+    its imports with a traceback: the parent alone answers Ctrl-C, and stops the workers."""
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set signal handlers
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _receive(conn) -> Outcome | None:
+    """The worker's outcome, or None if the worker died before sending it."""
+    try:
+        return conn.recv() if conn.poll() else None
+    except (EOFError, OSError):
+        return None
+
+
+def _death(proc) -> str:
+    code = proc.exitcode
+    return f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit status {code}"
+
+
+class DaskPool:
+    """The same tasks on a Dask cluster; Dask itself reruns the tasks of a worker it loses."""
+
+    def __init__(self, client):
+        self.client = client
+        self.slots = sum(client.nthreads().values())
+        self.retried = 0  # Dask does not say; its scheduler log does
+
+    def outcomes(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        from distributed import KilledWorker
+
+        tasks, pool = iter(tasks), self.client.get_executor(pure=False)
+        running = {pool.submit(execute, t): t for t in itertools.islice(tasks, 2 * self.slots)}
+        try:
+            while running:
+                done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    try:
+                        yield future.result()
+                    except KilledWorker as e:
+                        yield Outcome(task.run, None, f"Dask lost the workers running it: {e}", 0.0)
+                running |= {pool.submit(execute, t): t for t in itertools.islice(tasks, len(done))}
+        finally:
+            pool.shutdown(wait=False)  # cancels what is still running when the sweep stops early
+
+
+def probe(scheduler: str, timeout: float) -> None:
+    """Check that a Dask scheduler answers at ``scheduler`` within ``timeout`` seconds; raise a one-line error if not."""
+    from distributed.comm import connect
+    from distributed.security import Security
+
+    async def knock():
+        comm = await connect(scheduler, timeout=timeout, **Security().get_connection_args("client"))
+        await comm.close()
+
+    try:
+        asyncio.run(knock())
+    except (OSError, ValueError, TypeError) as e:
+        reason = "nothing answered" if isinstance(e, OSError) else str(e).splitlines()[0]
+        raise ExperimentError("--scheduler", scheduler, f"no Dask scheduler reachable ({reason} within "
+                              f"{timeout:g} s; --scheduler-timeout sets the wait); start one with 'dask scheduler', "
+                              "or leave out --scheduler to use local worker processes") from None
+
+
+@contextmanager
+def pool(workers: int, scheduler: str | None, timeout: float):
+    """A :class:`LocalPool` of ``workers`` processes, or a :class:`DaskPool` on the scheduler at ``scheduler``."""
+    if scheduler:
+        from distributed import Client
+
+        with Client(scheduler, set_as_default=False, timeout=f"{timeout}s") as client:
+            yield DaskPool(client)
+        return
+    local = LocalPool(workers)
+    try:
+        yield local
+    finally:
+        local.close()
