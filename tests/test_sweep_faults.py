@@ -78,6 +78,23 @@ def test_kill_9_of_the_parent_mid_run_leaves_no_process_behind(tmp_path):
     assert not left, f"left behind: {[(p.pid, p.name()) for p in left]}"
 
 
+def test_ctrl_c_stops_the_sweep_with_one_line_and_leaves_it_resumable(tmp_path):
+    """Ctrl-C reaches the whole process group, as from a terminal: one line, exit status 130, no process left."""
+    exp = study(tmp_path, TWO_RUNS.replace("days = 30", "days = 3000"))
+    proc = subprocess.Popen([sys.executable, "-m", "vacuum_sim.cli", "sweep", str(exp), "--workers", "2",
+                             "--out", str(tmp_path / "out")], start_new_session=True, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while len(in_session(proc.pid)) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.wait(timeout=30) == 130
+    assert proc.stderr.read().strip() == "vacuum-sim: sweep interrupted; finish it with --resume"
+    assert not in_session(proc.pid)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["counts"] == {"done": 0, "failed": 0, "pending": 2}
+
+
 def test_resume_after_kill_9_equals_an_uninterrupted_sweep_and_a_second_resume_is_locked_out(tmp_path, capsys):
     exp = study(tmp_path, SMALL)  # 12 runs of 120 days: long enough on one worker for the kill to land mid-way
     ref = tmp_path / "reference"

@@ -88,7 +88,7 @@ class LocalPool:
         return self._start()
 
     def close(self) -> None:
-        """Stop every worker: idle ones read end of file and return, busy ones are terminated."""
+        """Stop every worker; a run cut short this way was never recorded, so it stays pending."""
         for proc in self._workers:
             if proc.is_alive():
                 proc.terminate()

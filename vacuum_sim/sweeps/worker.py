@@ -114,7 +114,7 @@ def serve(tasks, parent_alive) -> None:
     ``parent_alive`` is the read end of a pipe that only the parent can write to and
     never does: it reads as closed the moment the parent exits, however it exits.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # also when another caller started the forkserver without ignoring it
     threading.Thread(target=_exit_when_closed, args=(parent_alive,), daemon=True).start()
     while True:
         try:
