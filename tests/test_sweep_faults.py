@@ -69,7 +69,7 @@ def test_kill_9_of_the_parent_mid_run_leaves_no_process_behind(tmp_path):
     while len(in_session(proc.pid)) < 5 and time.monotonic() < deadline:  # sweep, forkserver, tracker, 2 workers
         time.sleep(0.05)
     time.sleep(0.5)  # the workers have their runs
-    assert len(in_session(proc.pid)) == 5 and proc.poll() is None
+    assert len(in_session(proc.pid)) >= 5 and proc.poll() is None
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 3
