@@ -1,5 +1,5 @@
 # One command for each job; each sets itself up first (finds Python >= 3.12, creates .venv, installs).
-.PHONY: setup run test lint wheel-check bench bench-sweep app
+.PHONY: setup run test lint wheel-check bench bench-sweep bench-app app
 SHELL := /bin/bash
 
 setup:
@@ -29,6 +29,10 @@ bench: setup
 ## Sweeps: 2 workers vs 1, per-run overhead, memory of 1,000 vs 50 runs, and Mesa's batch_run (a few minutes).
 bench-sweep: setup
 	.venv/bin/python experiments/benchmarks/bench_sweep.py
+
+## The app: seconds per weekly frame for the map and each chart over a two-year run (a couple of minutes).
+bench-app: setup
+	MPLBACKEND=Agg .venv/bin/python experiments/benchmarks/bench_app.py
 
 ## The classroom app in the browser, served at http://127.0.0.1:8765 (Ctrl-C stops it).
 app: setup

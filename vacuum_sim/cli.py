@@ -144,8 +144,9 @@ def _app(args) -> int:
     if not _local(args.host):
         print(f"vacuum-sim app: warning: --host {args.host} makes the app reachable from the network: anyone who can "
               "reach this machine can use it (--host 127.0.0.1 keeps it on this machine)", file=sys.stderr)
-    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "MPLBACKEND": "Agg"}
-    app = Path(__file__).parent / "views" / "app.py"
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False", "SOLARA_THEME_SHOW_BANNER": "False",
+           "MPLBACKEND": "Agg"}
+    app = Path(__file__).parent / "views" / "app" / "page.py"
     print(f"vacuum-sim app: http://{args.host}:{args.port}", flush=True)
     os.execve(sys.executable, [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
                                "--port", str(args.port), "--production", "--no-open", "--no-check-version"], env)
@@ -221,7 +222,7 @@ def _with_posterior(args):
     if not args.posterior:
         return args.experiment
     from vacuum_sim.sweeps.calibration.posterior import read_posterior, with_posterior
-    from vacuum_sim.sweeps.sweep import load_experiment
+    from vacuum_sim.sweeps.experiment import load_experiment
 
     return with_posterior(load_experiment(args.experiment), read_posterior(args.posterior), args.draws)
 

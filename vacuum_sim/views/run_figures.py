@@ -73,10 +73,10 @@ def holders(control: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFrame:
 
 def zone_shares(held: pd.DataFrame, towns: pd.DataFrame, zone: str) -> pd.DataFrame:
     """Share of the zone's towns in each holder category (columns in ``SHARE_ORDER``), by date."""
-    in_zone = towns.loc[towns["zone"] == zone, "name"]
-    part = held[held.columns.intersection(in_zone)]
-    counts = pd.DataFrame({c: part.eq(c).sum(axis=1) for c in SHARE_ORDER}, index=held.index)
-    return counts / max(len(part.columns), 1)
+    in_zone = held.columns.isin(towns.loc[towns["zone"] == zone, "name"])
+    part = held.to_numpy()[:, in_zone]  # one array comparison per holder, not one per town: the app redraws weekly
+    counts = pd.DataFrame({c: (part == c).sum(axis=1) for c in SHARE_ORDER}, index=held.index)
+    return counts / max(int(in_zone.sum()), 1)
 
 
 def _share_handles(present, with_previous: bool) -> list:

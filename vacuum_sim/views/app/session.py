@@ -1,0 +1,253 @@
+"""One class's session in the app: the settings waiting for Reset, the run on screen, play and pause.
+
+Nothing here knows about Solara.  The page subscribes with :meth:`Session.subscribe` and draws what
+:meth:`Session.frame` returns; the play loop runs in a thread of its own and publishes a frame a
+week.  Every read of the model happens here, between steps and under one lock, so that a page drawing
+a frame never sees a model in the middle of a day.  The model is read through a few attributes only:
+``step()``, ``running``, ``presence`` (personnel of each faction in each town), the daily tables of
+``history`` and the towns table of :func:`~vacuum_sim.runs.runner.towns_table`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from vacuum_sim.factions import FACTIONS
+from vacuum_sim.inputs.geography import MaliMap, load_map
+from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, Scenario, load_scenario
+from vacuum_sim.model.model import VacuumModel
+from vacuum_sim.runs.runner import resolve, towns_table
+from vacuum_sim.views.app.levers import BY_PARAM, LEVERS
+from vacuum_sim.views.app.replicates import Replicates
+
+DAYS_PER_FRAME = 7  # Step, and each frame of Play, moves the model on a week
+FRAME_SECONDS = 0.25  # Play shows at most four weeks a second: two years in under half a minute, slow enough to follow
+
+
+@cache
+def mali() -> MaliMap:
+    """The map, read once per server process (every run copies what it changes)."""
+    return load_map()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run is made from: a bundled preset, the lever values (the preset's unless moved) and the seed."""
+
+    preset: str = DEFAULT_SCENARIO
+    seed: int = 0
+    levers: tuple[tuple[str, float], ...] = ()
+
+    @classmethod
+    def of_preset(cls, preset: str = DEFAULT_SCENARIO, seed: int = 0) -> Settings:
+        params = load_scenario(preset, mali()).params
+        return cls(preset, seed, tuple((lever.param, params[lever.param]) for lever in LEVERS))
+
+    def lever(self, param: str):
+        return dict(self.levers)[param]
+
+    def with_lever(self, param: str, value) -> Settings:
+        value = BY_PARAM[param].snap(value)
+        return replace(self, levers=tuple((p, value if p == param else v) for p, v in self.levers))
+
+    def scenario(self) -> Scenario:
+        return resolve(self.preset, overrides=dict(self.levers), mali=mali())
+
+    def describe(self) -> str:
+        """'no_wagner, seed 3', with every lever moved away from the preset."""
+        moved = Settings.of_preset(self.preset, self.seed).changes(self)
+        return ", ".join([self.preset, f"seed {self.seed}", *moved])
+
+    def changes(self, other: Settings) -> list[str]:
+        """What ``other`` changes from these settings, in words: 'preset no_wagner', 'Wagner contingent 1,000 → 0'."""
+        out = [f"preset {other.preset}"] if other.preset != self.preset else []
+        mine, theirs = dict(self.levers), dict(other.levers)
+        out += [f"{BY_PARAM[p].label}: {BY_PARAM[p].shown(mine[p])} → {BY_PARAM[p].shown(theirs[p])}"
+                for p in theirs if p in mine and theirs[p] != mine[p]]
+        if other.seed != self.seed:
+            out.append(f"seed {self.seed} → {other.seed}")
+        return out
+
+
+@dataclass(frozen=True, eq=False)  # two frames are the same frame only if they are one object
+class Frame:
+    """Everything the page draws for one day of a run: read-only tables up to that day."""
+
+    day: int
+    days: int  # the run's length
+    date: date
+    metrics: pd.DataFrame  # daily metrics up to this day
+    control: pd.DataFrame  # controller of every town by date, up to this day
+    forces: pd.DataFrame  # faction, strength, town, lon, lat: who stands where on this day
+    towns: pd.DataFrame
+
+
+class Run:
+    """One model run as the app shows it: the model, plus the force positions of every frame shown."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.scenario = settings.scenario()
+        self.model = VacuumModel(self.scenario, rng=settings.seed, mali=mali())
+        self.towns = towns_table(self.model)
+        self.days = self.scenario.days
+        self.day = 0
+        self.forces: dict[int, pd.DataFrame] = {}
+        self._record()
+
+    @property
+    def finished(self) -> bool:
+        return self.day >= self.days or not self.model.running
+
+    @property
+    def frame_days(self) -> list[int]:
+        """The days the page can show (the scrubber's stops): every frame drawn or passed so far."""
+        return sorted(self.forces)
+
+    def advance(self, days: int) -> None:
+        """Step the model ``days`` days, or to the run's last day if that comes first."""
+        for _ in range(days):
+            if self.finished:
+                break
+            self.model.step()
+            self.day += 1
+        self._record()
+
+    def _record(self) -> None:
+        m = self.model
+        self.metrics = m.history.metrics_frame(m).copy()
+        self.control = m.history.control_frame(m).copy()
+        self.forces[self.day] = self._forces_now()
+
+    def _forces_now(self) -> pd.DataFrame:
+        towns = self.towns.set_index("node").sort_index()
+        node, faction = np.nonzero(self.model.presence)
+        return pd.DataFrame({"faction": np.asarray(FACTIONS)[faction], "strength": self.model.presence[node, faction],
+                             "town": towns["name"].to_numpy()[node], "lon": towns["lon"].to_numpy()[node],
+                             "lat": towns["lat"].to_numpy()[node]})
+
+    def frame(self, day: int | None = None) -> Frame:
+        """The frame of ``day`` (the last frame recorded at or before it; the latest when None)."""
+        days = self.frame_days
+        day = days[-1] if day is None else max([d for d in days if d <= day], default=days[0])
+        return Frame(day, self.days, self.scenario.start_date + timedelta(days=day), self.metrics.iloc[:day + 1],
+                     self.control.iloc[:day + 1], self.forces[day], self.towns)
+
+
+class Session:
+    """The run on screen and the one before it, the settings waiting for Reset, and the play loop."""
+
+    def __init__(self, settings: Settings | None = None):
+        self._lock = threading.Lock()  # held while the model steps and while a frame is read
+        self._listeners: list = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.version = 0  # bumped on every change the page should show
+        self.error: str | None = None
+        self.previous: Run | None = None
+        self.replicates: Replicates | None = None
+        self.run = Run(settings or Settings.of_preset())
+        self.pending = self.run.settings
+
+    # ------------------------------------------------------------ what the page reads
+    @property
+    def playing(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def frame(self, day: int | None = None) -> Frame:
+        with self._lock:
+            return self.run.frame(day)
+
+    def subscribe(self, listener) -> callable:
+        """Call ``listener(version)`` after every change; returns the function that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _publish(self) -> None:
+        self.version += 1
+        for listener in list(self._listeners):
+            listener(self.version)
+
+    # ------------------------------------------------------------ what the buttons do
+    def choose(self, settings: Settings) -> None:
+        """Settings for the next Reset (a preset, a slider, the seed): the run on screen goes on unchanged."""
+        self.pending = settings
+        self._publish()
+
+    def reset(self) -> None:
+        """Start the pending settings' run from day 0; the current run becomes the one to compare with."""
+        self.pause(wait=True)
+        run = Run(self.pending)
+        with self._lock:
+            if self.run.day > 0:
+                self.previous = self.run
+            self.run, self.error = run, None
+        self._publish()
+
+    def step(self) -> None:
+        """One week (or what is left of the run), unless the play loop is running."""
+        if not self.playing:
+            self._advance(DAYS_PER_FRAME)
+            self._publish()
+
+    def play(self, to_end: bool = False) -> None:
+        """Play a frame a week in a thread until paused or at the run's end; ``to_end`` runs there in one go."""
+        if self.playing or self.run.finished:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, args=(to_end,), name="vacuum-sim play", daemon=True)
+        self._thread.start()
+        self._publish()
+
+    def pause(self, wait: bool = False) -> None:
+        """Stop the play loop after the frame it is drawing (it checks before each week)."""
+        self._stop.set()
+        thread = self._thread
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join()
+
+    def replicate(self, seeds: int) -> None:
+        """Run the settings on screen over seeds 0 … ``seeds`` − 1 in the background."""
+        if self.replicates is not None:
+            self.replicates.cancel()
+        self.replicates = Replicates(self.run.settings, self.run.scenario, seeds, on_change=self._publish)
+        self._publish()
+
+    def close(self) -> None:
+        self._listeners.clear()
+        if self.replicates is not None:
+            self.replicates.cancel()
+        self.pause(wait=True)
+
+    # ------------------------------------------------------------ the loop
+    def _advance(self, days: int) -> bool:
+        """Move the run on; False (with the error kept for the page) if the model failed."""
+        try:
+            with self._lock:
+                self.run.advance(days)
+        except Exception as e:  # noqa: BLE001 -- shown on the page: a class sees why the run stopped
+            traceback.print_exc()
+            self.error = f"the run stopped on day {self.run.day}: {type(e).__name__}: {e}"
+            return False
+        return True
+
+    def _loop(self, to_end: bool) -> None:
+        try:
+            while not self._stop.is_set() and not self.run.finished:
+                started = time.monotonic()
+                if not self._advance(DAYS_PER_FRAME):
+                    break
+                if not to_end:
+                    self._publish()  # the page draws the map in this thread: Play goes no faster than it draws
+                    self._stop.wait(FRAME_SECONDS - (time.monotonic() - started))
+        finally:
+            self._thread = None
+            self._publish()
