@@ -222,7 +222,7 @@ def _with_posterior(args):
     if not args.posterior:
         return args.experiment
     from vacuum_sim.sweeps.calibration.posterior import read_posterior, with_posterior
-    from vacuum_sim.sweeps.sweep import load_experiment
+    from vacuum_sim.sweeps.experiment import load_experiment
 
     return with_posterior(load_experiment(args.experiment), read_posterior(args.posterior), args.draws)
 
