@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -147,6 +148,8 @@ def test_step_play_tabs_and_pause(page):
     paused = day_shown(page)
     page.get_by_role("button", name="Step a week").click()
     expect(page.locator(".vs-date")).to_contain_text(f"day {paused + 7} of 730")
+    weeks = page.get_by_role("slider", name="Look back at week")  # its stops: every week the model has run
+    expect(weeks).to_have_attribute("aria-valuemax", str((paused + 7) // 7))
 
 
 def test_preset_and_sliders_wait_for_reset(page):
@@ -190,3 +193,29 @@ def test_a_run_ends_cleanly_on_its_last_day(page):
     expect(page.locator(".vs-ticker")).to_have_text("Latest: no town has changed hands yet")
     scrubber.press("End")
     expect(page.locator(".vs-date")).to_have_text("31 March 2025 — day 730 of 730")
+
+
+def test_several_seeds_and_saving_a_run(page, server):
+    """Several seeds fill the lesson's numbers with a median and a range; Save writes a run folder and a zip."""
+    page.get_by_role("tab", name="Several seeds").click()
+    page.get_by_role("button", name=re.compile("Run 10 seeds")).wait_for()
+    page.locator(".v-select").filter(has_text="Seeds").click()
+    page.get_by_role("option", name="5", exact=True).click()
+    page.get_by_role("button", name=re.compile("Run 5 seeds")).click()
+    expect(page.locator(".vs-seeds-progress")).to_contain_text("5 of 5 seeds done", timeout=180_000)
+    numbers = page.locator(".vs-numbers")
+    expect(numbers).to_contain_text("Army operations in the north, 1 Aug–25 Oct 2023")
+    expect(numbers.locator("tr")).to_have_count(10)  # a header and the nine numbers
+    expect(page.locator(".vs-chart img")).to_be_visible()  # the replicate bands
+
+    page.get_by_role("button", name="Step a week").click()
+    expect(page.locator(".vs-date")).to_contain_text("day 7 of 730")
+    page.get_by_role("button", name=re.compile("Save this run")).click()
+    expect(page.locator(".vs-saved")).to_contain_text("Saved in runs/app_historical_2023_seed0_day7_", timeout=120_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download it (zip)").click()
+    with zipfile.ZipFile(download.value.path()) as archive:
+        names = {Path(n).name for n in archive.namelist()}
+    assert {"metrics.csv", "scenario.toml", "metadata.json", "control_share.png", "control.gif"} <= names
+    _, folder = server
+    assert len(list((folder / "runs").glob("app_historical_2023_seed0_day7_*"))) == 1

@@ -39,13 +39,14 @@ def played(session: Session, until=lambda s: False) -> None:
     done = threading.Event()
 
     def listen(_):
-        if until(session):
+        if session.playing and until(session):
             session.pause()
         if not session.playing:
             done.set()
     session.subscribe(listen)
     session.play()
     assert done.wait(120), "the play loop did not stop"
+    session.pause(wait=True)
 
 
 @pytest.fixture
@@ -84,11 +85,12 @@ def test_reset_runs_the_chosen_preset_and_levers_and_keeps_the_last_run():
 
 def test_play_stops_on_the_last_day_which_is_not_a_multiple_of_a_week(no_pacing):
     session = Session()
-    played(session)
+    shown = [0]
+    played(session, until=lambda s: shown.append(s.on_screen))
     run = session.run
     assert session.error is None
-    assert run.frame_days == [*range(0, 730, 7), 730]
-    assert run.day == 730 and len(run.metrics) == 731 and run.finished
+    assert sorted(set(shown)) == run.frame_days == [*range(0, 730, 7), 730]
+    assert run.day == session.on_screen == 730 and len(run.metrics) == 731 and session.at_end
     session.step()
     session.play()
     assert run.day == 730 and not session.playing, "nothing moves past the last day"
@@ -96,11 +98,18 @@ def test_play_stops_on_the_last_day_which_is_not_a_multiple_of_a_week(no_pacing)
 
 def test_pause_stops_before_the_next_week(no_pacing):
     session = Session()
-    paused_at = []
-    played(session, until=lambda s: s.run.day >= 70 and not paused_at and not paused_at.append(s.run.day))
-    assert session.run.day == paused_at[0] == 70, "a week slipped through after Pause"
+    played(session, until=lambda s: s.on_screen >= 70)
+    assert session.on_screen == session.run.day == 70, "a week slipped through after Pause"
     session.step()
-    assert session.run.day == 77
+    assert session.on_screen == session.run.day == 77
+
+
+def test_a_week_computed_when_pause_came_is_shown_by_the_next_step():
+    session = Session()
+    session.run.advance(7)  # the model a week ahead of the screen, as when Pause comes in the middle of a week
+    assert session.frame().day == 0
+    session.step()
+    assert session.on_screen == session.run.day == 7
 
 
 def test_ticker_says_closures_war_and_handovers_held_for_a_week():

@@ -97,8 +97,9 @@ class Painter:
         except RuntimeError as e:  # the pool broke or shut down between two requests
             future = cf.Future()
             future.set_exception(e)
-        # The result is handed on from a thread of its own: the page renders there, not in the pool's thread.
-        future.add_done_callback(lambda f: threading.Thread(target=self._done, args=(key, f), daemon=True).start())
+        # Waited for in a thread started here, not in a callback of the pool's own thread: a thread belongs
+        # to the page of the thread that starts it (Solara's rule), and the result is drawn into this page.
+        threading.Thread(target=self._done, args=(key, future), name="vacuum-sim chart", daemon=True).start()
 
     def _done(self, key, future: cf.Future) -> None:
         try:

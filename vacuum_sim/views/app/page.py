@@ -107,11 +107,11 @@ def Stage(session: Session, version: int, frame: Frame, follow, tab: int, set_ta
             solara.Button("Pause", icon_name="mdi-pause", on_click=session.pause, color="primary")
         else:
             solara.Button("Play", icon_name="mdi-play", on_click=follow(session.play), color="primary",
-                          disabled=session.run.finished)
+                          disabled=session.at_end)
         solara.Button("Step a week", on_click=follow(session.step), outlined=True,
-                      disabled=session.playing or session.run.finished)
+                      disabled=session.playing or session.at_end)
         solara.Button("Run to the end", on_click=follow(lambda: session.play(to_end=True)), outlined=True,
-                      disabled=session.playing or session.run.finished)
+                      disabled=session.playing or session.at_end)
         solara.Text(f"{frame.date:%-d %B %Y} — day {frame.day} of {frame.days}", classes=["vs-date"])
     with solara.Row(classes=["vs-bar"]):
         Gauge(frame)
@@ -223,22 +223,24 @@ def Seeds(session: Session, version: int, painter: Painter, chart):
     solara.Text(f"{batch.label}: {len(batch.results)} of {len(batch.seeds)} seeds done"
                 + (f" — {batch.error}" if batch.error else ""), classes=["vs-note", "vs-seeds-progress"])
     if batch.results:
-        table = summary(batch.metrics(), session.run.metrics if session.run.settings == batch.settings else None)
-        solara.HTML(tag="table", unsafe_innerHTML=numbers_html(table), classes=["vs-numbers"])
+        run = session.run
+        table = summary(batch.metrics(), run.metrics if run.settings == batch.settings else None)
+        solara.HTML(unsafe_innerHTML=numbers_html(table, "this run" if run.finished else f"this run to day {run.day}"))
     drawn_key, png, _ = chart
     if png is not None and drawn_key == key:
         with solara.Div(classes=["vs-picture", "vs-chart"]):
             solara.Image(png)
 
 
-def numbers_html(table: pd.DataFrame) -> str:
+def numbers_html(table: pd.DataFrame, this_run: str) -> str:
     def fmt(v) -> str:
         return "—" if pd.isna(v) else f"{v:,.0f}"
     rows = "".join(f"<tr><td>{r['number']}</td><td>{fmt(r['this run'])}</td><td>{fmt(r['median'])}</td>"
                    f"<td>{fmt(r['10 %'])}–{fmt(r['90 %'])}</td><td>{r['reported'] or '—'}</td></tr>"
                    for _, r in table.iterrows())
-    return ("<tr><th>number</th><th>this run</th><th>median</th><th>10–90 % of seeds</th><th>reported</th></tr>"
-            + rows)
+    # A whole table, not rows inside a table element: Vue cannot patch a table's inner HTML.
+    return (f"<table class='vs-numbers'><tr><th>number</th><th>{this_run}</th><th>median</th>"
+            f"<th>10–90 % of seeds</th><th>reported</th></tr>{rows}</table>")
 
 
 @solara.component

@@ -101,10 +101,9 @@ class Replicates:
         self.error: str | None = None
         self._lock = threading.Lock()
         self._on_change = on_change
-        self._futures = [workers.pool("replicates").submit(replicate, scenario, seed) for seed in self.seeds]
-        for seed, future in zip(self.seeds, self._futures):
-            future.add_done_callback(lambda f, seed=seed: threading.Thread(target=self._done, args=(seed, f),
-                                                                           daemon=True).start())
+        self._futures = {workers.pool("replicates").submit(replicate, scenario, seed): seed for seed in self.seeds}
+        # Waited for in a thread started here: a thread belongs to the page of the thread that starts it.
+        threading.Thread(target=self._collect, name="vacuum-sim replicates", daemon=True).start()
 
     @property
     def finished(self) -> bool:
@@ -123,15 +122,16 @@ class Replicates:
         for future in self._futures:
             future.cancel()
 
-    def _done(self, seed: int, future: cf.Future) -> None:
-        if future.cancelled():
-            return
-        try:
-            result = future.result()
-        except Exception as e:  # noqa: BLE001 -- the page says which seed failed and why
-            traceback.print_exception(e)
-            self.error = f"seed {seed}: {type(e).__name__}: {e}"
-        else:
-            with self._lock:
-                self.results[seed] = result
-        self._on_change()
+    def _collect(self) -> None:
+        for future in cf.as_completed(self._futures):
+            if future.cancelled():
+                continue
+            try:
+                result = future.result()
+            except Exception as e:  # noqa: BLE001 -- the page says which seed failed and why
+                traceback.print_exception(e)
+                self.error = f"seed {self._futures[future]}: {type(e).__name__}: {e}"
+            else:
+                with self._lock:
+                    self.results[self._futures[future]] = result
+            self._on_change()

@@ -143,10 +143,16 @@ class Run:
 
 
 class Session:
-    """The run on screen and the one before it, the settings waiting for Reset, and the play loop."""
+    """The run on screen and the one before it, the settings waiting for Reset, and the play loop.
+
+    ``on_screen`` is the day the page shows (the scrubber aside).  The model may be a week ahead of it
+    when Pause comes while a week is being computed: that week is kept, not shown, and Step shows it.
+    Moving ``on_screen`` on and checking for Pause happen under one lock, so once :meth:`pause` has
+    returned the day on screen no longer moves.
+    """
 
     def __init__(self, settings: Settings | None = None):
-        self._lock = threading.Lock()  # held while the model steps and while a frame is read
+        self._lock = threading.Lock()  # held while the model steps, while the day on screen moves, and while reading
         self._listeners: list = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -156,15 +162,22 @@ class Session:
         self.replicates: Replicates | None = None
         self.run = Run(settings or Settings.of_preset())
         self.pending = self.run.settings
+        self.on_screen = 0
 
     # ------------------------------------------------------------ what the page reads
     @property
     def playing(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._thread is not None and not self._stop.is_set()
+
+    @property
+    def at_end(self) -> bool:
+        """The run's last day is on screen: nothing left to play."""
+        return self.run.finished and self.on_screen == self.run.day
 
     def frame(self, day: int | None = None) -> Frame:
+        """The frame on screen, or that of ``day`` (a day picked on the scrubber)."""
         with self._lock:
-            return self.run.frame(day)
+            return self.run.frame(self.on_screen if day is None else day)
 
     def subscribe(self, listener) -> callable:
         """Call ``listener(version)`` after every change; returns the function that unsubscribes it."""
@@ -189,18 +202,20 @@ class Session:
         with self._lock:
             if self.run.day > 0:
                 self.previous = self.run
-            self.run, self.error = run, None
+            self.run, self.on_screen, self.error = run, 0, None
         self._publish()
 
     def step(self) -> None:
-        """One week (or what is left of the run), unless the play loop is running."""
+        """Show the next week (or what is left of the run), unless the play loop is running."""
         if not self.playing:
-            self._advance(DAYS_PER_FRAME)
+            self.pause(wait=True)  # a loop still finishing its last week after Pause
+            self._forward(check_pause=False)
             self._publish()
 
     def play(self, to_end: bool = False) -> None:
-        """Play a frame a week in a thread until paused or at the run's end; ``to_end`` runs there in one go."""
-        if self.playing or self.run.finished:
+        """Show a week at a time in a thread until paused or at the run's end; ``to_end`` runs there in one go."""
+        self.pause(wait=True)  # a loop still finishing its last week after Pause
+        if self.at_end:
             return
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, args=(to_end,), name="vacuum-sim play", daemon=True)
@@ -208,11 +223,15 @@ class Session:
         self._publish()
 
     def pause(self, wait: bool = False) -> None:
-        """Stop the play loop after the frame it is drawing (it checks before each week)."""
-        self._stop.set()
+        """Stop the play loop: from the moment this returns, the day on screen stays where it is."""
+        with self._lock:
+            was_playing = self.playing
+            self._stop.set()
         thread = self._thread
         if wait and thread is not None and thread is not threading.current_thread():
             thread.join()
+        if was_playing:
+            self._publish()
 
     def replicate(self, seeds: int) -> None:
         """Run the settings on screen over seeds 0 … ``seeds`` − 1 in the background."""
@@ -228,26 +247,41 @@ class Session:
         self.pause(wait=True)
 
     # ------------------------------------------------------------ the loop
-    def _advance(self, days: int) -> bool:
-        """Move the run on; False (with the error kept for the page) if the model failed."""
+    def _advance(self) -> bool:
+        """Step the model a week (holding the lock); False, with the error kept for the page, if it failed."""
         try:
-            with self._lock:
-                self.run.advance(days)
+            self.run.advance(DAYS_PER_FRAME)
         except Exception as e:  # noqa: BLE001 -- shown on the page: a class sees why the run stopped
             traceback.print_exc()
             self.error = f"the run stopped on day {self.run.day}: {type(e).__name__}: {e}"
             return False
         return True
 
+    def _forward(self, check_pause: bool) -> bool:
+        """Move the day on screen to the next week, stepping the model if it has not been there yet; False if
+        there is nothing more, if the model failed, or if ``check_pause`` and Pause came."""
+        with self._lock:
+            if check_pause and self._stop.is_set():
+                return False
+            if self.on_screen == self.run.day and (self.run.finished or not self._advance()):
+                return False
+            self.on_screen = min(d for d in self.run.frame_days if d > self.on_screen)
+            return True
+
     def _loop(self, to_end: bool) -> None:
         try:
-            while not self._stop.is_set() and not self.run.finished:
+            while not to_end:
                 started = time.monotonic()
-                if not self._advance(DAYS_PER_FRAME):
+                if not self._forward(check_pause=True):
                     break
-                if not to_end:
-                    self._publish()  # the page draws the map in this thread: Play goes no faster than it draws
-                    self._stop.wait(FRAME_SECONDS - (time.monotonic() - started))
+                self._publish()  # the page draws the map in this thread: Play goes no faster than it draws
+                if self._stop.wait(FRAME_SECONDS - (time.monotonic() - started)):
+                    break
+            while to_end:  # the model alone, week by week (Pause still stops it), then its last week on screen
+                with self._lock:
+                    if self._stop.is_set() or self.run.finished or not self._advance():
+                        self.on_screen = self.run.day
+                        break
         finally:
             self._thread = None
             self._publish()
