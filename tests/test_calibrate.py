@@ -65,7 +65,7 @@ def test_apmc_is_reproducible_and_respects_the_prior_box():
 def test_patterns_are_read_from_a_run():
     r = vacuum_sim.run("historical_2023", seed=0, days=210)
     patterns = load_patterns()
-    values = {p.name: pattern_value(p, r.metrics, r.events) for p in patterns.itertuples()}
+    values = {p.name: pattern_value(p, r.metrics, r.events, r.control) for p in patterns.itertuples()}
     assert values["ops_centre_apr_jul"] == r.metrics.loc["2023-04-01":"2023-07-31", "new_ops_centre"].sum()
     assert values["csp_at_war_mid_sep"] == r.metrics.loc["2023-09-15", "n_csp_at_war"]
     dates = pd.to_datetime(r.events["event_date"])

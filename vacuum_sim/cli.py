@@ -252,6 +252,20 @@ def _forecast(args) -> int:
     return 0
 
 
+def _validate_patterns(args) -> int:
+    from vacuum_sim.sweeps.validation import check_out, report, run_validation, summary, write
+
+    out = Path(args.out)
+    check_out(out)
+    command = (f"vacuum-sim validate-patterns --replicates {args.replicates} --sensitivity-replicates "
+               f"{args.sensitivity_replicates} --workers {args.workers} --out {args.out}")
+    v = run_validation(args.replicates, args.sensitivity_replicates, workers=args.workers)
+    for r in summary(v).itertuples():
+        print(f"  {r.pattern:24s} {r.verdict:10s} {r.inside:4.0%} of {len(v.seeds)} inside, median {r.median:g}")
+    print(f"wrote {write(report(v, command), out)}")
+    return 0
+
+
 class _Parser(argparse.ArgumentParser):
     """Bad flags get the one-line message every other bad input gets (exit 2), not a usage block."""
 
@@ -353,6 +367,13 @@ def parser() -> argparse.ArgumentParser:
     fo.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster")
     fo.add_argument("--out", help="forecast folder (must not exist; default forecasts/<study>_from_<date>)")
     fo.set_defaults(func=_forecast)
+    vp = sub.add_parser("validate-patterns", help="how well the 2023 patterns emerge over replicates: a Markdown report")
+    vp.add_argument("--replicates", type=_whole(1, 10000), default=50, help="seeds 0 … N-1 (default 50)")
+    vp.add_argument("--sensitivity-replicates", type=_whole(0, 10000), default=10, metavar="N",
+                    help="seeds 0 … N-1 at each key parameter's low and high value (default 10; 0: no sensitivity)")
+    vp.add_argument("--workers", type=_whole(1, 4096), default=1, help="local worker processes (default 1)")
+    vp.add_argument("--out", default="docs/validation.md", help="the report to write (default docs/validation.md)")
+    vp.set_defaults(func=_validate_patterns)
     a = sub.add_parser("app", help="serve the interactive classroom app in the browser")
     a.add_argument("--host", default="127.0.0.1", help="address to serve on (default: this machine only)")
     a.add_argument("--port", type=_whole(1, 65535), default=8765)

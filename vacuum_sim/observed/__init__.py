@@ -4,5 +4,6 @@
 event types into the model's; ``readers`` reads an export; ``counts`` aggregates
 observed and simulated events to admin1 × month × event type (× actor);
 ``scores`` scores the model against the naive baselines; ``compare`` ties them
-together for the ``vacuum-sim compare`` command.
+together for the ``vacuum-sim compare`` command.  ``patterns`` reads the sourced 2023
+patterns and measures each in a run's tables (for calibration and validation).
 """

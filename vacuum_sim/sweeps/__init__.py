@@ -7,4 +7,5 @@ worker      one run in a worker process: scenario + seed → a tidy table
 runners     the local worker pool (a dead worker costs one retried run) and Dask
 sweep       ``sweep()``: run what is unfinished, record each result as it arrives
 analysis    tidy data, replicate bands, Sobol' indices, PRIM scenario discovery
+validation  ``vacuum-sim validate-patterns``: the 2023 patterns over replicates and their sensitivity → docs/validation.md
 """

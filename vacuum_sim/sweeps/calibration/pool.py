@@ -46,7 +46,8 @@ def run_job(job: Job):
     events = metrics.events_frame(model)
     if job.targets is None:
         return events
-    values, cells = job.targets.statistics(model.history.metrics_frame(model), events)
+    values, cells = job.targets.statistics(model.history.metrics_frame(model), events,
+                                           model.history.control_frame(model))
     return values, cells, time.perf_counter() - start
 
 

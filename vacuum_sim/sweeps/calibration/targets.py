@@ -15,35 +15,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from importlib.resources import files
 
 import numpy as np
 import pandas as pd
 
 from vacuum_sim.inputs.scenario import ScenarioError
-from vacuum_sim.model.metrics import METRICS
 from vacuum_sim.observed import counts as cnt
 from vacuum_sim.observed import vocabulary as vocab
+from vacuum_sim.observed.patterns import load_patterns, pattern_value
 from vacuum_sim.observed.readers import read_events, simulated
-
-PATTERNS_FILE = "patterns_2023.csv"
 
 
 class CalibrationError(ScenarioError):
     """Bad calibration input; the message names the file, the key and what is allowed."""
-
-
-def load_patterns(source: str = PATTERNS_FILE) -> pd.DataFrame:
-    """The pattern table (see observed/data/patterns_2023.csv), checked against the model's metrics."""
-    with files("vacuum_sim.observed").joinpath("data", source).open(encoding="utf-8") as f:
-        t = pd.read_csv(f, dtype=str, keep_default_na=False)
-    for row in t.itertuples():
-        if row.metric and row.metric not in METRICS:
-            raise CalibrationError(source, f"{row.name}.metric", f"{row.metric!r} is not a metric of the model")
-    t["start"], t["end"] = pd.to_datetime(t["start"]), pd.to_datetime(t["end"])
-    t["low"] = pd.to_numeric(t["low"].replace("", None), errors="raise").astype(float)
-    t["high"] = pd.to_numeric(t["high"].replace("", None), errors="raise").astype(float)
-    return t
 
 
 @dataclass(frozen=True)
@@ -55,9 +39,10 @@ class Targets:
     observed: np.ndarray | None  # observed events per cell
     fmt: str = "acled"
 
-    def statistics(self, metrics: pd.DataFrame, events: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    def statistics(self, metrics: pd.DataFrame, events: pd.DataFrame,
+                   control: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """A run's pattern values and event counts per data cell (empty arrays where there is no such target)."""
-        values = np.array([pattern_value(p, metrics, events) for p in self.patterns.itertuples()]) \
+        values = np.array([pattern_value(p, metrics, events, control) for p in self.patterns.itertuples()]) \
             if self.patterns is not None else np.zeros(0)
         cells = cnt.counts(cnt.as_compared(simulated(events), self.fmt), self.grid)["events"].to_numpy() \
             if self.grid is not None else np.zeros(0)
@@ -74,23 +59,6 @@ class Targets:
         if self.grid is not None:
             total += np.mean((np.sqrt(cells) - np.sqrt(self.observed)) ** 2)
         return float(np.sqrt(total))
-
-
-def pattern_value(p, metrics: pd.DataFrame, events: pd.DataFrame) -> float:
-    """One pattern's value in a run: a flow metric summed or a stock read at the end; or events counted."""
-    if p.metric:
-        window = metrics.loc[p.start:p.end, p.metric]
-        return float(window.sum() if p.metric.startswith("new_") else window.iloc[-1])
-    dates = pd.to_datetime(events["event_date"])
-    keep = (dates >= p.start) & (dates <= p.end)
-    if p.event_type:
-        keep &= events["event_type"] == p.event_type
-    if p.sub_event_type:
-        keep &= events["sub_event_type"] == p.sub_event_type
-    if p.actor:
-        wanted = set(p.actor.split("/"))
-        keep &= (events["actor1"] + "/" + events["actor2"]).str.split("/").map(lambda a: bool(wanted & set(a)))
-    return float(events.loc[keep, "fatalities"].sum() if p.measure == "fatalities" else keep.sum())
 
 
 def build(use_patterns: bool, data: str | None, start: date, days: int, source: str) -> Targets:
