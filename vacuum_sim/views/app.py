@@ -255,7 +255,7 @@ def Status(model: VacuumModel, metrics: pd.DataFrame):
     solara.Div(f"{model.date:%-d %B %Y} — day {model.day} of {model.scenario_spec.days}", classes=["vs-date"])
     solara.Div(f"UN camps vacated: {now['n_vacated_bases']:.0f} (held by the state {now['n_vacated_held_state']:.0f}, "
                f"CSP {now['n_vacated_held_CSP']:.0f}, JNIM {now['n_vacated_held_JNIM']:.0f}) · "
-               f"troops needed to hold every base {now['n_troops_needed']:,.0f}, "
+               f"troops needed (20 per 1,000 where armed groups are active) {now['n_troops_needed']:,.0f}, "
                f"available {now['n_troops_available']:,.0f}", classes=["vs-status"])
 
 
