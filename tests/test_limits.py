@@ -40,7 +40,7 @@ def test_no_recruitment_means_armed_groups_never_grow():
 
 
 def test_a_very_large_army_pushes_jnim_back_in_the_centre():
-    big = replicates(overrides=("fama_manpower=280000", "ops_per_month=40"), seeds=SEEDS)
+    big = replicates(overrides=("fama_manpower=100000", "theatre_share=1.0", "ops_per_month=40"), seeds=SEEDS)
     base = replicates(seeds=SEEDS)
     assert final(big, "mean_influence_JNIM_centre").mean() < 0.7 * final(base, "mean_influence_JNIM_centre").mean()
 
