@@ -49,7 +49,7 @@ class Presence:
     def __init__(self, n_towns: int):
         self._strength = np.zeros((n_towns, len(FACTIONS)))
         self._count = np.zeros((n_towns, len(FACTIONS)), dtype=int)
-        self.lost = np.zeros(len(FACTIONS))  # personnel lost so far: every fall in a unit's strength
+        self.lost = [0.0] * len(FACTIONS)  # personnel lost so far: every fall in a unit's strength
 
     def add(self, node: int, faction: int, strength: float, units: int) -> None:
         self._strength[node, faction] += strength

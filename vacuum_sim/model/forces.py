@@ -126,35 +126,38 @@ def floor(model) -> float:
 def merge_depleted(model) -> None:
     """Depleted units merge in place; a lone one turns back from its mission and joins the nearest idle unit."""
     least = floor(model)
+    depleted = [u for u in model.units if u.strength < least and u.faction in MERGING and u.task != WITHDRAW]
     groups: dict[tuple, list[ForceUnit]] = {}
-    for u in list(model.units):
-        if u.faction not in MERGING or u.task == WITHDRAW:
-            continue
-        if u.route:
-            if u.mission is not None and u.strength < least:
-                missions.retreat(model, u)  # a column cut down on the road turns back
-            continue
-        groups.setdefault((u.node, u.faction, u.mission), []).append(u)
+    for u in depleted:
+        if not u.route:
+            groups.setdefault((u.node, u.faction, u.mission), []).append(u)
+        elif u.mission is not None:
+            missions.retreat(model, u)  # a column cut down on the road turns back
     lone = []
-    for units in groups.values():
-        depleted = [u for u in units if u.strength < least]
-        if not depleted:
-            continue
-        fit = [u for u in units if u.strength >= least]
+    for (node, faction, mission), weak in groups.items():
+        fit = [w for w in model.grid[node].agents if isinstance(w, ForceUnit) and w.faction == faction
+               and w.mission is mission and not w.route and w.strength >= least]
         if fit:
-            for u in depleted:
+            for u in weak:
                 absorb(model, min(fit, key=lambda k: k.strength), u)  # the fit unit with most room takes it
             continue
-        keeper = max(depleted, key=lambda d: d.strength)
-        for u in depleted:
+        keeper = max(weak, key=lambda d: d.strength)
+        for u in weak:
             if u is not keeper:
                 absorb(model, keeper, u)
         if keeper.strength < least:
             lone.append(keeper)
+    if lone:
+        join_others(model, lone, least)
+
+
+def join_others(model, lone: list[ForceUnit], least: float) -> None:
+    """A depleted unit alone in its town leaves its mission and heads for the nearest idle unit of its faction fit
+    to operate (merging at once if one stands where it ends up); with none left anywhere, it stands down."""
     idle_fit: dict[int, set[int]] = {}  # faction -> towns where it has an idle unit fit to operate
-    for (node, faction, mission), units in groups.items():
-        if mission is None and any(u.strength >= least for u in units):
-            idle_fit.setdefault(faction, set()).add(node)
+    for w in model.units:
+        if w.idle and w.strength >= least:
+            idle_fit.setdefault(w.faction, set()).add(w.node)
     for u in lone:
         if u.mission is not None:
             missions.retreat(model, u)
