@@ -193,7 +193,7 @@ def test_sweep_figures_name_factors_and_outcomes_in_plain_words(sweep_dir, tmp_p
     for fig in (phase, bands):
         assert_plain(fig)
     assert "Share of central towns held by JNIM" in phase.axes[0].get_title()
-    assert phase.axes[0].get_xlabel() == "Army (FAMa) manpower deployable in the theatre (personnel)"
+    assert phase.axes[0].get_xlabel() == "State forces in all: army, gendarmerie, national guard (FAMa) (personnel)"
     cells = [t.get_text() for t in phase.axes[0].texts]
     assert len(cells) == 4
 

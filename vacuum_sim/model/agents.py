@@ -49,6 +49,7 @@ class Presence:
     def __init__(self, n_towns: int):
         self._strength = np.zeros((n_towns, len(FACTIONS)))
         self._count = np.zeros((n_towns, len(FACTIONS)), dtype=int)
+        self.lost = [0.0] * len(FACTIONS)  # personnel lost so far: every fall in a unit's strength
 
     def add(self, node: int, faction: int, strength: float, units: int) -> None:
         self._strength[node, faction] += strength
@@ -88,8 +89,11 @@ class ForceUnit(CellAgent):
 
     @strength.setter
     def strength(self, value: float) -> None:
+        """Report the change to the tally; a fall is a loss (fire, IEDs, supply wear), never a transfer."""
         if self.cell is not None:
             self.model.forces.add(self.cell.coordinate, self.faction, value - self._strength, 0)
+        if value < self._strength:
+            self.model.forces.lost[self.faction] += self._strength - value
         self._strength = value
 
     @property

@@ -42,6 +42,7 @@ def build_towns(model) -> None:
     t = model.mali.towns.sort_index()
     p = model.p
     model.population = t["population"].to_numpy(float)
+    model.catchment = t["catchment"].to_numpy(float)  # the census population each town stands for
     model.zone = np.array([ZONES.index(z) for z in t["zone"]])
     model.names = list(t["name"])
     model.is_army_base = t["garrison_at_start"].to_numpy(bool, copy=True)  # grows as the army holds towns
@@ -74,7 +75,7 @@ def units_for(model, personnel: float) -> list[float]:
 def deploy_forces(model) -> None:
     """Initial deployment (April 2023): army garrisons, mobile reserves at hubs, UN at its sites, armed groups in their footholds."""
     p = model.p
-    fama = units_for(model, p.fama_manpower)
+    fama = units_for(model, p.fama_manpower * p.theatre_share)
     per_base = max(1, math.ceil(p.garrison_size / p.unit_size))
     for v in np.flatnonzero(model.is_army_base):
         for _ in range(per_base):

@@ -18,13 +18,17 @@ import numpy as np
 import pandas as pd
 
 from vacuum_sim.factions import ARMED_GROUPS, CONTROL_LABELS, CSP, FACTIONS, FAMA, ISSP, JNIM, STATE, UN, WAGNER, ZONES
+from vacuum_sim.model import forces
 
 GROUP_NAMES = tuple(FACTIONS[g] for g in ARMED_GROUPS)
 ATROCITY_FACTIONS = (FAMA, WAGNER, JNIM, CSP, ISSP)
 VACATED_HOLDERS = ("state", "JNIM", "CSP", "ISSP", "contested")
 EVENT_COLUMNS = ("event_date", "event_type", "sub_event_type", "actor1", "actor2", "admin1", "location",
                  "latitude", "longitude", "fatalities", "civilian_targeting")
-BENCHMARK_PER_1000 = 20  # troops per 1,000 inhabitants often cited for counterinsurgency (Quinlivan 1995)
+# Force-to-space doctrine: successful population security has needed at least 20 security personnel (troops and
+# police) per 1,000 inhabitants, ~10x ordinary policing (Quinlivan 1995 [S166]).  A standard to measure against
+# (n_troops_needed), not a behaviour of the model, hence a constant rather than a parameter.
+BENCHMARK_PER_1000 = 20
 
 
 @dataclass(frozen=True)
@@ -100,28 +104,73 @@ def _population(m):
     return np.einsum("n,nc,nz->cz", m.population, _control_onehot(m), _zone_onehot(m)).ravel()
 
 
-@metric(each("security_per_1000_{z}", "Army, Wagner and UN personnel per 1,000 inhabitants of the {z}'s towns",
+def _per_1000(m, factions) -> list[float]:
+    """Personnel of ``factions`` standing in each zone (and in all) per 1,000 of its census population."""
+    personnel = m.presence[:, list(factions)].sum(axis=1)
+    onehot = _zone_onehot(m)
+    return [*(1000 * (onehot.T @ personnel) / (onehot.T @ m.catchment)), 1000 * personnel.sum() / m.catchment.sum()]
+
+
+@metric(each("security_per_1000_{z}", "Army, Wagner and UN personnel in the {z} per 1,000 of its inhabitants (2022 census)",
              z=(*ZONES, "national")), "personnel/1,000")
 def _security(m):
-    security = m.presence[:, FAMA] + m.presence[:, WAGNER] + m.presence[:, UN]
-    onehot = _zone_onehot(m)
-    zone_pop = onehot.T @ m.population
-    return [*(1000 * (onehot.T @ security) / zone_pop), 1000 * security.sum() / m.population.sum()]
+    return _per_1000(m, (FAMA, WAGNER, UN))
 
 
-@metric([("n_troops_needed", "Troops to garrison every army base and vacated UN camp (camps at the UN's strength)"),
-         ("n_troops_available", "Army and Wagner personnel in the theatre")], "personnel")
+@metric(each("state_per_1000_{z}", "Army and Wagner personnel in the {z} per 1,000 of its inhabitants (2022 census)",
+             z=(*ZONES, "national")), "personnel/1,000")
+def _state_security(m):
+    return _per_1000(m, STATE)
+
+
+@metric([("n_troops_needed", (f"Security personnel needed by force-to-space: {BENCHMARK_PER_1000} per 1,000 "
+                               "inhabitants where armed groups are active (towns they hold, contest, stand in or hold "
+                               "influence of at least ct_target_min in, with the census population each stands for)")),
+         ("n_troops_available", "Army and Wagner personnel in the theatre"),
+         ("n_troops_needed_un_footprint", ("Troops to garrison every army base and vacated UN camp, camps at the "
+                                           "UN's former strength (a secondary view)"))], "personnel")
 def _capacity(m):
-    return [needed_troops(m), m.presence[:, FAMA].sum() + m.presence[:, WAGNER].sum()]
+    return [needed_troops(m), m.presence[:, FAMA].sum() + m.presence[:, WAGNER].sum(), un_footprint(m)]
+
+
+def contested(m) -> np.ndarray:
+    """Towns where armed groups are active: held or contested by them, with their fighters, or their influence
+    at the army's own counter-insurgency threshold (``ct_target_min``)."""
+    groups = list(ARMED_GROUPS)
+    held = np.isin(m.controller, [*groups, CONTROL_LABELS.index("contested")])
+    return held | (m.presence[:, groups] > 0).any(axis=1) | (m.influence.max(axis=1) >= m.p.ct_target_min)
 
 
 def needed_troops(m) -> float:
+    """Force-to-space: ``BENCHMARK_PER_1000`` per 1,000 people living where armed groups are active."""
+    return float(BENCHMARK_PER_1000 * m.catchment[contested(m)].sum() / 1000)
+
+
+def un_footprint(m) -> float:
     """Troops to garrison every army base and every vacated UN camp (to the UN's own strength there)."""
     bases = m.is_army_base | (np.isin(m.controller, STATE) & (m.presence[:, FAMA] > 0))
     needed = m.p.garrison_size * (bases & ~m.vacated).sum()
     vacated = m.vacated[m.un_site_nodes]
     needed += np.maximum(m.p.garrison_size, m.un_site_troops[vacated]).sum()
     return float(needed)
+
+
+@metric([("n_state_forces", "The state's forces in all (army, gendarmerie, national guard): theatre, rear, training"),
+         ("n_state_rear", "State personnel outside the theatre (rear, schools, static duties off the map)"),
+         ("n_state_trainees", "State recruits in training or waiting to form a unit"),
+         ("cum_state_enlisted", "Recruits the state has taken into training so far")], "personnel")
+def _state_forces(m):
+    g = m.generation
+    return [forces.state_forces(m), g.rear, g.trainees, g.enlisted]
+
+
+@metric(each("cum_reinforcements_{f}", "{f} personnel arrived in the theatre as new units so far", f=("FAMa", "Wagner"))
+        + each("cum_losses_{f}", "Personnel {f} has lost so far (fire, IEDs, ambushes, supply wear)", f=FACTIONS)
+        + each("cum_stood_down_{f}", "Personnel of depleted {f} units that left the theatre with no unit of their own "
+               "to join, so far", f=[FACTIONS[f] for f in forces.MERGING]), "personnel")
+def _force_flows(m):
+    g = m.generation
+    return [*g.reinforcements[[FAMA, WAGNER]], *m.forces.lost, *g.stood_down[list(forces.MERGING)]]
 
 
 ATROCITY_NAMES = [FACTIONS[f] for f in ATROCITY_FACTIONS]

@@ -22,6 +22,7 @@ from vacuum_sim.model import (
     combat,
     control,
     deployment,
+    forces,
     group_command,
     metrics,
     missions,
@@ -56,6 +57,7 @@ class VacuumModel(mesa.Model):
         self.forces = Presence(self.n)
         self.closures = withdrawal.closure_days(self)
         deployment.deploy_forces(self)
+        forces.setup(self)
         self.missions: list[Mission] = []
         self.csp_at_war = False
         self.events: list[tuple] = []
@@ -87,6 +89,7 @@ class VacuumModel(mesa.Model):
         population.update_influence(self)
         population.update_grievance(self)
         population.recruitment(self)
+        forces.regenerate(self)  # depleted units merge; trained recruits and Wagner's rotations arrive at hubs
         control.update_control(self)
         self.history.record(self)
         if self.day >= self.scenario_spec.days:
@@ -163,6 +166,9 @@ class VacuumModel(mesa.Model):
         return ForceUnit(self, self.grid[node], faction, strength, task)
 
     def retire(self, unit: ForceUnit) -> None:
+        """Take a unit off the map; what is left of a destroyed unit (under one person) counts as lost."""
+        if unit.strength < 1.0:
+            unit.strength = 0.0
         if unit.mission is not None and unit in unit.mission.units:
             unit.mission.units.remove(unit)
         unit.remove()

@@ -214,7 +214,7 @@ def capacity_panel(metrics: pd.DataFrame, metadata=None, previous: pd.DataFrame 
     gap.set_ylim(bottom=0)
     gap.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     gap.set_ylabel("troops")
-    gap.set_title("Capacity gap: troops needed to hold the bases vs troops available", loc="left", fontsize=10)
+    gap.set_title("Capacity gap: troops needed by force-to-space vs troops available", loc="left", fontsize=10)
     gap.legend(loc="best", fontsize=8, frameon=False)
     for ax in (density, gap):
         ax.margins(x=0)
