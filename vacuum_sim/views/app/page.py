@@ -74,13 +74,14 @@ def Page():
     painter = solara.use_memo(lambda: Painter(lambda key, png, error: set_chart((key, png, error))), [])
 
     def connect():
-        unsubscribe = session.subscribe(set_version)
+        unsubscribe = session.subscribe(set_version, draws=True)
 
         def disconnect():
             unsubscribe()
             session.close()
         return disconnect
     solara.use_effect(connect, [])
+    solara.use_effect(lambda: session.drawn(version), [version])  # after each render: Play may go on
 
     frame = session.frame(shown)
     follow = solara.use_memo(lambda: (lambda action: lambda: (set_shown(None), action())), [])

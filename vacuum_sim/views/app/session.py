@@ -30,6 +30,7 @@ from vacuum_sim.views.app.replicates import Replicates
 
 DAYS_PER_FRAME = 7  # Step, and each frame of Play, moves the model on a week
 FRAME_SECONDS = 0.25  # Play shows at most four weeks a second: two years in under half a minute, slow enough to follow
+DRAW_TIMEOUT = 10.0  # seconds Play waits for the page to draw a frame before it goes on regardless
 
 
 @cache
@@ -154,6 +155,9 @@ class Session:
     def __init__(self, settings: Settings | None = None):
         self._lock = threading.Lock()  # held while the model steps, while the day on screen moves, and while reading
         self._listeners: list = []
+        self._drawn = threading.Condition()  # the page says which version it has drawn (see drawn())
+        self.drawn_version = 0
+        self.page_draws = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.version = 0  # bumped on every change the page should show
@@ -179,10 +183,28 @@ class Session:
         with self._lock:
             return self.run.frame(self.on_screen if day is None else day)
 
-    def subscribe(self, listener) -> callable:
-        """Call ``listener(version)`` after every change; returns the function that unsubscribes it."""
+    def subscribe(self, listener, draws: bool = False) -> callable:
+        """Call ``listener(version)`` after every change; returns the function that unsubscribes it.
+
+        ``draws``: the listener's page calls :meth:`drawn` after drawing each version, and Play waits for it.
+        """
         self._listeners.append(listener)
+        self.page_draws = self.page_draws or draws
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def drawn(self, version: int) -> None:
+        """The page has drawn ``version`` (it calls this after each render)."""
+        with self._drawn:
+            self.drawn_version = max(self.drawn_version, version)
+            self._drawn.notify_all()
+
+    def _wait_until_drawn(self, version: int) -> None:
+        """Play waits for each frame to be drawn before the next: a page busy drawing (a tab clicked, a slow
+        machine) would otherwise be handed a new frame before it finished the last, and keep drawing in the
+        thread that handles the browser's messages, which then never gets back to sending them."""
+        with self._drawn:
+            self._drawn.wait_for(lambda: self.drawn_version >= version or self._stop.is_set() or not self._listeners,
+                                 timeout=DRAW_TIMEOUT)
 
     def _publish(self) -> None:
         self.version += 1
@@ -274,7 +296,9 @@ class Session:
                 started = time.monotonic()
                 if not self._forward(check_pause=True):
                     break
-                self._publish()  # the page draws the map in this thread: Play goes no faster than it draws
+                self._publish()
+                if self.page_draws:
+                    self._wait_until_drawn(self.version)
                 if self._stop.wait(FRAME_SECONDS - (time.monotonic() - started)):
                     break
             while to_end:  # the model alone, week by week (Pause still stops it), then its last week on screen
