@@ -120,7 +120,7 @@ def test_the_classroom_page(page, tmp_path):
     for text in MESA_CONTROLS:
         expect(page.get_by_text(text)).to_have_count(0)
     expect(page.locator(".vs-pending")).to_have_text("Changes apply when you press Reset.")
-    expect(page.locator(".vs-gauge")).to_contain_text("the army and Wagner have 13,000")
+    expect(page.locator(".vs-gauge")).to_contain_text(f"the army and Wagner have {_available_on_day_0('historical_2023')}")
     box = page.locator(".vs-map img").bounding_box()
     assert box["width"] >= 900 and box["y"] + box["height"] <= 720, f"the map is not fully on screen: {box}"
     page.screenshot(path=tmp_path / "classroom.png")
@@ -152,6 +152,14 @@ def test_step_play_tabs_and_pause(page):
     expect(weeks).to_have_attribute("aria-valuemax", str((paused + 7) // 7))
 
 
+def _available_on_day_0(scenario: str, overrides: tuple[str, ...] = ()) -> str:
+    """The gauge's "have" figure on day 0, from the model itself (not remembered)."""
+    from vacuum_sim.runs.runner import resolve, simulate
+
+    model = simulate(resolve(scenario, days=1, overrides=list(overrides)), 0)
+    return f"{model.history.metrics_frame(model)['n_troops_available'].iloc[0]:,.0f}"
+
+
 def test_preset_and_sliders_wait_for_reset(page):
     """A preset and a slider change nothing until Reset, which then runs exactly them."""
     page.locator(".v-select").filter(has_text="Preset").click()
@@ -163,17 +171,19 @@ def test_preset_and_sliders_wait_for_reset(page):
     page.get_by_role("button", name="Reset", exact=True).click()
     expect(page.locator(".vs-run")).to_contain_text("This run: no_wagner, seed 0")
     expect(page.locator(".vs-pending")).to_have_text("Changes apply when you press Reset.")
-    expect(page.locator(".vs-gauge")).to_contain_text("the army and Wagner have 12,000")
+    without_wagner = _available_on_day_0("no_wagner")
+    expect(page.locator(".vs-gauge")).to_contain_text(f"the army and Wagner have {without_wagner}")
 
     slider = page.get_by_role("slider", name=WAGNER)
     slider.focus()
     slider.press("End")  # the slider's maximum
     expect(slider).to_have_attribute("aria-valuenow", "3000")
     expect(page.locator(".vs-pending")).to_contain_text("Wagner contingent (people): 0 → 3,000")
-    expect(page.locator(".vs-gauge")).to_contain_text("the army and Wagner have 12,000")
+    expect(page.locator(".vs-gauge")).to_contain_text(f"the army and Wagner have {without_wagner}")
     page.get_by_role("button", name="Reset", exact=True).click()
     expect(page.locator(".vs-run")).to_contain_text("This run: no_wagner, seed 0, Wagner contingent (people): 0 → 3,000")
-    expect(page.locator(".vs-gauge")).to_contain_text("the army and Wagner have 15,000")
+    with_surge = _available_on_day_0("no_wagner", ("wagner_manpower=3000",))
+    expect(page.locator(".vs-gauge")).to_contain_text(f"the army and Wagner have {with_surge}")
     expect(page.locator(".vs-date")).to_have_text("1 April 2023 — day 0 of 730")
 
 

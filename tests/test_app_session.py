@@ -73,12 +73,14 @@ def test_reset_runs_the_chosen_preset_and_levers_and_keeps_the_last_run():
     session.choose(chosen)
     assert session.run.settings.preset == "historical_2023", "a choice must wait for Reset"
     assert session.run.settings.changes(session.pending) == [
-        "preset no_wagner", "Malian army troops in the theatre: 12,000 → 20,000", "Wagner contingent (people): 1,000 → 0"]
+        "preset no_wagner", "Malian security forces in all (army, gendarmerie, national guard): 33,000 → 20,000",
+        "Wagner contingent (people): 1,000 → 0"]
     session.reset()
     run = session.run
     assert (run.settings, run.day) == (chosen, 0)
     assert run.scenario.name == "no_wagner"
-    assert run.frame().metrics["n_troops_available"].iloc[0] == 20_000  # no Wagner, 20,000 army
+    deployed = run.scenario.params["theatre_share"] * 20_000  # no Wagner: the theatre's share of 20,000 in all
+    assert run.frame().metrics["n_troops_available"].iloc[0] == pytest.approx(deployed, abs=1)
     assert session.previous is not None and session.previous.settings.preset == "historical_2023"
     assert session.previous.day == 7
 

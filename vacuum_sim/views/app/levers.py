@@ -35,7 +35,7 @@ class Lever:
 
 
 LEVERS: tuple[Lever, ...] = (
-    Lever("fama_manpower", "Malian army troops in the theatre", 4_000, 30_000, 500),
+    Lever("fama_manpower", "Malian security forces in all (army, gendarmerie, national guard)", 10_000, 60_000, 1_000),
     Lever("north_share", "Army operations sent north, when the north has targets", 0.0, 1.0, 0.05, percent=True),
     Lever("wagner_manpower", "Wagner contingent (people)", 0, 3_000, 100),
     Lever("atrocity_prob_wagner", "Wagner's conduct: chance it harms civilians on an operation", 0.0, 1.0, 0.05,
