@@ -15,6 +15,7 @@ import pandas as pd
 import solara
 
 from vacuum_sim.inputs.scenario import available
+from vacuum_sim.model.metrics import BENCHMARK_PER_1000
 from vacuum_sim.views.app import export
 from vacuum_sim.views.app.charts import CHARTS, Job, Painter
 from vacuum_sim.views.app.levers import LEVERS, SEEDS
@@ -140,7 +141,7 @@ def Gauge(frame: Frame):
     colour = "#B2182B" if share > 1 else "#E69F00" if share > 0.8 else "#5E3C99"
     gap = f": <b>{needed - have:,.0f} short</b>" if needed > have else ""
     solara.HTML(unsafe_innerHTML=(
-        f"Holding the contested areas (20 per 1,000 people) needs <b>{needed:,.0f}</b> troops; the army and Wagner have <b>{have:,.0f}</b>{gap}"
+        f"Holding the contested areas ({BENCHMARK_PER_1000} per 1,000 people) needs <b>{needed:,.0f}</b> troops; the army and Wagner have <b>{have:,.0f}</b>{gap}"
         f"<div class='vs-gauge-bar'><div class='vs-gauge-fill' "
         f"style='width: {min(share, 1) * 100:.0f}%; background: {colour}'></div></div>"), classes=["vs-gauge"])
 
