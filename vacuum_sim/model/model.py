@@ -82,6 +82,7 @@ class VacuumModel(mesa.Model):
         state_command.state_operations(self)
         group_command.armed_group_attacks(self)
         self.agents_by_type[ForceUnit].shuffle_do("step")  # travel, corridor IEDs and ambushes, supply wear
+        atrocities.operations_among_civilians(self)
         missions.engagements(self)
         relations.insurgent_clashes(self)
         population.update_influence(self)
@@ -172,6 +173,3 @@ class VacuumModel(mesa.Model):
 
     def arrived(self, unit: ForceUnit) -> None:
         missions.arrived(self, unit)
-
-    def atrocity(self, faction: int, v: int) -> None:
-        atrocities.atrocity(self, faction, v)

@@ -43,7 +43,7 @@ EXPLAINER = (
     "press Reset to run again with your choices; the same seed replays the same chance events."
 )
 # The policy levers a class can pull; their labels, ranges and defaults come from the parameter table.
-LEVERS = ("fama_manpower", "north_share", "wagner_manpower", "atrocity_prob_wagner",
+LEVERS = ("fama_manpower", "north_share", "wagner_manpower", "abuse_rate_wagner",
           "withdrawal_stretch", "withdrawal_shift_days", "jnim_csp_cooperation")
 DAYS_PER_STEP = 7  # SolaraViz's render interval: Step, and each frame of Play, moves the model on a week
 MAX_SEED = 99
