@@ -26,8 +26,8 @@ def events(model) -> pd.DataFrame:
     return metrics.events_frame(model)
 
 
-def final_value(model, metric: str) -> float:
-    return model.history.metrics_frame(model)[metric].iloc[-1]
+def yearly_mean(model, metric: str) -> float:
+    return model.history.metrics_frame(model)[metric].mean()
 
 
 def test_army_shifts_north_and_leaves_the_centre():
@@ -59,14 +59,14 @@ def test_atrocities_follow_wagner_and_raise_recruitment_there():
     """(c) Most atrocities happen where Wagner operates; they raise recruitment there, and JNIM's influence in the
     centre, not only its recruits (paired seeds, CRN).
 
-    Measured while calibrating (20 seeds, day 365): Wagner's abuses raise JNIM's mean central influence by
-    0.082 (s.d. of the paired difference 0.054, so s.e. 0.012; higher in 18 of 20 seeds); the test asks for
-    0.03, four standard errors below, and a rise in at least 70 % of seeds."""
+    Measured while calibrating (these 20 seeds, first year): Wagner's abuses raise JNIM's mean central influence,
+    averaged over the year, by 0.061 (s.d. of the paired difference 0.037, s.e. 0.008; higher in 19 of 20 seeds);
+    the test asks for 0.03, more than three standard errors below, and a rise in at least 80 % of seeds."""
     runs = replicates()
     clean = replicates(overrides=("abuse_rate_wagner=0",))
-    central = [final_value(m, "mean_influence_JNIM_centre") - final_value(c, "mean_influence_JNIM_centre")
-               for m, c in zip(runs, clean)]
-    assert np.mean(central) >= 0.03 and np.mean(np.array(central) > 0) >= 0.7, central
+    central = np.array([yearly_mean(m, "mean_influence_JNIM_centre") - yearly_mean(c, "mean_influence_JNIM_centre")
+                        for m, c in zip(runs, clean)])
+    assert central.mean() >= 0.03 and np.mean(central > 0) >= 0.8, central
     share, extra = [], []
     for m, c in zip(runs, clean):
         ev = events(m)
@@ -84,7 +84,7 @@ def test_atrocities_follow_wagner_and_raise_recruitment_there():
 
 def test_army_and_wagner_abuse_civilians_in_the_north_in_october_2023_as_often_as_reported():
     """(e) The analysis reports at least 11 violations by the army and Wagner against civilians in the north from 5 to
-    25 October 2023.  Measured while calibrating: 16.4 on average over these 20 seeds (s.d. 9.7, s.e. 2.2); the
+    25 October 2023.  Measured while calibrating: 16.0 on average over these 20 seeds (s.d. 9.6, s.e. 2.2); the
     test asks for the reported floor on average and at most ~3x it (the same order)."""
     counts = []
     for m in replicates():

@@ -183,9 +183,11 @@ PARAMS: tuple[Param, ...] = (
     Param("civilian_contact_pop", 10000.0, 100.0, 1000000.0, "inhabitants", "uncertainty", "atrocities",
        "Town population at which a force on operation meets half the civilians it would in a large town",
        "assumption: a hamlet exposes few civilians; in a large town the force's own size limits its contact"),
-    Param("atrocity_fatalities", 8.0, 1.0, 500.0, "civilians", "uncertainty", "atrocities",
-       "Mean civilians killed per atrocity", "assumption; ACLED: 456 killed in 9 incidents Jan–Apr 2022 [S65]"),
-    Param("grievance_per_death", 0.01, 0.0, 1.0, "per civilian killed", "uncertainty", "grievance",
+    Param("atrocity_fatalities", 2.0, 1.0, 500.0, "civilians", "uncertainty", "atrocities",
+       "Mean civilians killed per abuse",
+       "assumption: most abuses counted (killings, disappearances, torture) claim one or a few lives; massacres "
+       "are the tail (ACLED: 456 killed in 9 incidents Jan–Apr 2022 [S65])"),
+    Param("grievance_per_death", 0.04, 0.0, 1.0, "per civilian killed", "uncertainty", "grievance",
        "Share of the way to full grievance (1) against the perpetrator's side that each civilian killed in a town "
        "adds there", "assumption"),
     Param("grievance_spread", 0.05, 0.0, 1.0, "share/day", "uncertainty", "grievance",

@@ -49,7 +49,7 @@ def civilian_harm(model, perpetrator: int, v: int, expected: float,
     mean = expected * contact(model, v) * (1 - p.un_abuse_deterrence * model.un_near[v])
     if mean <= 0:
         return 0
-    rng = model.streams["atrocities"]
+    rng = model.abuse_streams[perpetrator]
     total = 0
     for _ in range(rng.poisson(mean)):
         killed = 1 + rng.poisson(p.atrocity_fatalities - 1)

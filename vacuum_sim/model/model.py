@@ -48,6 +48,8 @@ class VacuumModel(mesa.Model):
         self.seed = rng
         self.p = Params(self.scenario_spec.params)
         self.streams = {name: np.random.default_rng([rng, i]) for i, name in enumerate(STREAMS)}
+        # One abuse stream per perpetrator: one side's conduct leaves the others' draws alone.
+        self.abuse_streams = self.streams["atrocities"].spawn(len(FACTIONS))
         self.start_date: date = self.scenario_spec.start_date
         self.day = 0
 
