@@ -60,8 +60,8 @@ def test_atrocities_follow_wagner_and_raise_recruitment_there():
     centre, not only its recruits (paired seeds, CRN).
 
     Measured while calibrating (these 20 seeds, first year): Wagner's abuses raise JNIM's mean central influence,
-    averaged over the year, by 0.061 (s.d. of the paired difference 0.037, s.e. 0.008; higher in 19 of 20 seeds);
-    the test asks for 0.03, more than three standard errors below, and a rise in at least 80 % of seeds."""
+    averaged over the year, by 0.050 (s.d. of the paired difference 0.035, s.e. 0.008; higher in 18 of 20 seeds);
+    the test asks for 0.03, 2.5 standard errors below, and a rise in at least 80 % of seeds."""
     runs = replicates()
     clean = replicates(overrides=("abuse_rate_wagner=0",))
     central = np.array([yearly_mean(m, "mean_influence_JNIM_centre") - yearly_mean(c, "mean_influence_JNIM_centre")
@@ -84,7 +84,7 @@ def test_atrocities_follow_wagner_and_raise_recruitment_there():
 
 def test_army_and_wagner_abuse_civilians_in_the_north_in_october_2023_as_often_as_reported():
     """(e) The analysis reports at least 11 violations by the army and Wagner against civilians in the north from 5 to
-    25 October 2023.  Measured while calibrating: 16.0 on average over these 20 seeds (s.d. 9.6, s.e. 2.2); the
+    25 October 2023.  Measured while calibrating: 17.2 on average over these 20 seeds (s.d. 10.5, s.e. 2.3); the
     test asks for the reported floor on average and at most ~3x it (the same order)."""
     counts = []
     for m in replicates():

@@ -104,6 +104,8 @@ def test_recruits_join_their_group_where_it_holds_never_where_they_were_raised_i
     holds = population.held(m, JNIM)
     assert holds.any()
     size = m.p.unit_size
+    for u in units_of(m, JNIM):
+        u.strength = size  # no depleted unit to top up: a unit's worth of recruits forms one new unit
     for v in (v for v in range(m.n) if not holds[v]):
         old = units_of(m, JNIM)
         m.recruit_pool[v, J] = size
@@ -118,6 +120,22 @@ def test_recruits_join_their_group_where_it_holds_never_where_they_were_raised_i
             assert m.travel_days(v, w) == min(m.travel_days(v, x) for x in np.flatnonzero(holds))
         m.retire(new)
         assert (population.held(m, JNIM) == holds).all()
+
+
+def test_recruits_first_replace_the_losses_of_units_at_the_muster_point():
+    m = model("recruit_rate=0")
+    size = m.p.unit_size
+    holds = population.held(m, JNIM)
+    w = next(int(v) for v in np.flatnonzero(holds) if population.muster_point(m, JNIM, int(v), holds) == v)
+    for u in units_of(m, JNIM):
+        u.strength = size
+    depleted = next(u for u in units_of(m, JNIM) if u.node == w)
+    depleted.strength = 0.4 * size
+    old = units_of(m, JNIM)
+    m.recruit_pool[w, J] = 1.5 * size
+    population.recruitment(m)
+    assert depleted.strength == pytest.approx(size)  # 0.6 of a unit replaces its losses ...
+    assert units_of(m, JNIM) == old and m.recruit_pool[w, J] == pytest.approx(0.9 * size)  # ... 0.9 still gather
 
 
 def test_recruits_wait_while_their_group_holds_no_town():

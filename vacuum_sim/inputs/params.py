@@ -199,7 +199,7 @@ PARAMS: tuple[Param, ...] = (
     Param("grievance_influence", 2.0, 0.0, 20.0, "per unit of grievance", "uncertainty", "grievance",
        "Extra growth and spread of a group's influence per unit of grievance against the state "
        "(less grievance against the group)", "assumption"),
-    Param("grievance_intel", 0.8, 0.0, 1.0, "share at full grievance", "uncertainty", "grievance",
+    Param("grievance_intel", 0.5, 0.0, 1.0, "share at full grievance", "uncertainty", "grievance",
        "Share of the state's cut of insurgent influence (operations, garrisons) lost where grievance against "
        "the state is full, as civilians stop informing", "assumption"),
     Param("recruit_rate", 0.00018, 0.0, 0.01, "recruits/inhabitant/day", "uncertainty", "recruitment",

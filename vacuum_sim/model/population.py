@@ -54,7 +54,8 @@ def update_grievance(model) -> None:
 def recruitment(model) -> None:
     """Armed groups raise recruits from the countryside of towns where their influence is well established and the
     population backs them, up to a cap per town; recruits gather until a unit's worth joins the group at a muster
-    point (:func:`muster_point`), never in a town the group does not hold."""
+    point (:func:`muster_point`), never in a town the group does not hold: first as replacements in the group's
+    depleted units standing there, the rest as new units."""
     p = model.p
     established = (model.influence - p.recruit_influence_min).clip(min=0.0) / (1 - p.recruit_influence_min)
     catchment = model.population * p.recruit_catchment / (model.population + p.recruit_catchment)
@@ -75,10 +76,16 @@ def recruitment(model) -> None:
         w = muster_point(model, f, int(v), holds[f])
         if w is None:
             continue  # the group holds no town: its recruits wait
-        n_units = int(model.recruit_pool[v, g] // size)
-        model.recruit_pool[v, g] -= n_units * size
+        pool = model.recruit_pool[v, g]
+        for u in model.grid[w].agents:
+            if u.faction == f and u.idle and u.strength < size and pool > 0:
+                added = min(size - u.strength, pool)
+                u.strength += added
+                pool -= added
+        n_units = int(pool // size)
         for _ in range(n_units):
             model.spawn(w, f, size, GARRISON)
+        model.recruit_pool[v, g] = pool - n_units * size
         model.log("Strategic developments", "Recruitment", FACTIONS[f], "", w)
 
 
