@@ -26,6 +26,10 @@ def events(model) -> pd.DataFrame:
     return metrics.events_frame(model)
 
 
+def yearly_mean(model, metric: str) -> float:
+    return model.history.metrics_frame(model)[metric].mean()
+
+
 def test_army_shifts_north_and_leaves_the_centre():
     """(a) Aug-Oct 2023: northern operations far exceed central ones; central tempo falls below Apr-Jul."""
     runs = replicates()
@@ -52,9 +56,17 @@ def test_rebels_take_bases_in_the_north_in_september_october():
 
 
 def test_atrocities_follow_wagner_and_raise_recruitment_there():
-    """(c) Most atrocities happen where Wagner operates, and they raise recruitment there (paired seeds, CRN)."""
+    """(c) Most atrocities happen where Wagner operates; they raise recruitment there, and JNIM's influence in the
+    centre, not only its recruits (paired seeds, CRN).
+
+    Measured while calibrating (these 20 seeds, first year): Wagner's abuses raise JNIM's mean central influence,
+    averaged over the year, by 0.050 (s.d. of the paired difference 0.035, s.e. 0.008; higher in 18 of 20 seeds);
+    the test asks for 0.03, 2.5 standard errors below, and a rise in at least 80 % of seeds."""
     runs = replicates()
-    clean = replicates(overrides=("atrocity_prob_wagner=0",))
+    clean = replicates(overrides=("abuse_rate_wagner=0",))
+    central = np.array([yearly_mean(m, "mean_influence_JNIM_centre") - yearly_mean(c, "mean_influence_JNIM_centre")
+                        for m, c in zip(runs, clean)])
+    assert central.mean() >= 0.03 and np.mean(central > 0) >= 0.8, central
     share, extra = [], []
     for m, c in zip(runs, clean):
         ev = events(m)
@@ -68,6 +80,19 @@ def test_atrocities_follow_wagner_and_raise_recruitment_there():
     assert len(extra) >= 15
     assert np.mean(np.array(extra) > 0) >= 0.75, extra
     assert np.mean(extra) > 0
+
+
+def test_army_and_wagner_abuse_civilians_in_the_north_in_october_2023_as_often_as_reported():
+    """(e) The analysis reports at least 11 violations by the army and Wagner against civilians in the north from 5 to
+    25 October 2023.  Measured while calibrating: 17.2 on average over these 20 seeds (s.d. 10.5, s.e. 2.3); the
+    test asks for the reported floor on average and at most ~3x it (the same order)."""
+    counts = []
+    for m in replicates():
+        ev = events(m)
+        north = {m.names[v] for v in range(m.n) if m.zone[v] == NORTH}
+        counts.append(((ev.civilian_targeting == "Civilian targeting") & ev.actor1.isin(["FAMa", "Wagner"])
+                       & ev.event_date.between("2023-10-05", "2023-10-25") & ev.location.isin(north)).sum())
+    assert 11 <= np.mean(counts) <= 35, counts
 
 
 def test_jnim_and_rebels_strike_the_same_town_within_a_day():

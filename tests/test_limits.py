@@ -24,8 +24,8 @@ def test_no_withdrawal_means_no_vacated_bases_and_less_rebel_gain():
 
 
 def test_no_atrocities_means_no_atrocity_driven_grievance():
-    zero = ",".join(f"atrocity_prob_{f}=0" for f in ("fama", "wagner", "jnim", "csp", "issp")).split(",")
-    for m in replicates(overrides=tuple(zero), seeds=SEEDS[:3]):
+    zero = tuple(f"abuse_rate_{f}=0" for f in ("fama", "wagner", "jnim", "csp", "issp"))
+    for m in replicates(overrides=zero, seeds=SEEDS[:3]):
         assert m.cum_atrocities.sum() == 0
         assert not m.grievance.any()
 
@@ -62,7 +62,7 @@ def test_more_army_manpower_means_less_jnim_control_in_the_centre():
 
 
 def test_worse_wagner_conduct_means_more_jnim_recruits():
-    levels = (0.0, 0.35, 0.8)
-    recruits = [final(replicates(overrides=(f"atrocity_prob_wagner={p}",), seeds=SEEDS), "cum_recruits_JNIM").mean()
+    levels = (0.0, 1.2, 3.0)
+    recruits = [final(replicates(overrides=(f"abuse_rate_wagner={p}",), seeds=SEEDS), "cum_recruits_JNIM").mean()
                 for p in levels]
     assert recruits[0] < recruits[1] < recruits[2], recruits

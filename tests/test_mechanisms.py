@@ -82,25 +82,26 @@ def test_square_law_losses_scale_with_the_enemy_strength():
 def test_grievance_decays_with_its_half_life_and_spreads_to_neighbours():
     m = model("grievance_spread=0", "grievance_decay=0.01")
     v = mali().node("Mopti")
-    m.grievance[v] = 1.0
+    m.grievance[v] = 1.0  # against the state and against each armed group alike
     for _ in range(69):
         population.update_grievance(m)
-    assert m.grievance[v] == pytest.approx(0.99**69) and 0.49 < m.grievance[v] < 0.51
+    assert m.grievance[v] == pytest.approx(np.full(4, 0.99**69)) and 0.49 < m.grievance[v, 0] < 0.51
     m = model("grievance_spread=0.1")
-    m.grievance[v] = 1.0
+    m.grievance[v, 0] = 1.0
     population.update_grievance(m)
-    assert all(m.grievance[w] > 0 for w in m.grid.G[v])
+    assert all(m.grievance[w, 0] > 0 for w in m.grid.G[v])
+    assert not m.grievance[:, 1:].any()  # grievance against the state does not turn into grievance against others
 
 
 def test_recruitment_is_capped_per_town_and_day():
     m = model("recruit_rate=0.01", "recruit_cap=2")
-    m.grievance[:] = 1.0
+    m.grievance[:, 0] = 1.0
     m.new_recruits = np.zeros_like(m.new_recruits)
     before = m.cum_recruits_by_town.copy()
     population.recruitment(m)
     added = m.cum_recruits_by_town - before
     assert added.max() == pytest.approx(2.0)
-    assert (added[m.influence == 0] == 0).all()
+    assert (added[m.influence <= m.p.recruit_influence_min] == 0).all()
 
 
 def test_closures_due_on_or_before_the_start_day_are_applied_on_day_0():

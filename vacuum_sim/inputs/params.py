@@ -175,33 +175,59 @@ PARAMS: tuple[Param, ...] = (
     Param("withdrawal_stretch", 1.0, 0.1, 5.0, "factor", "lever", "un",
        "Stretch the closure timetable after the first closure (<1 faster, >1 slower)", "scenario lever"),
     Param("un_deterrence", 0.8, 0.0, 1.0, "share", "uncertainty", "un",
-       "Reduction of attacks and abuses in and next to a town with an open UN base", "assumption"),
+       "Reduction of armed groups' attacks in and next to a town with an open UN base", "assumption"),
+    Param("un_abuse_deterrence", 0.3, 0.0, 1.0, "share", "uncertainty", "un",
+       "Reduction of abuses of civilians in and next to a town with an open UN base",
+       "assumption: the UN's camps deter attacks on them more than abuses in the countryside around them"),
     # --- atrocities, grievance, recruitment -------------------------------------
-    Param("atrocity_prob_fama", 0.05, 0.0, 1.0, "per operation", "lever", "atrocities",
-       "Chance that FAMa harms civilians during an operation", "assumption; FAMa abuses documented before Wagner [S65]"),
-    Param("atrocity_prob_wagner", 0.35, 0.0, 1.0, "per operation", "lever", "atrocities",
-       "Chance that Wagner harms civilians during an operation",
-       "[SEED] ≥11 violations since 5 Oct 2023, mostly Wagner; Moura 2022 [S65]"),
-    Param("atrocity_prob_jnim", 0.08, 0.0, 1.0, "per attack", "uncertainty", "atrocities",
-       "Chance that a JNIM attack harms civilians", "assumption; Banikane boat attack [S32]"),
-    Param("atrocity_prob_csp", 0.02, 0.0, 1.0, "per attack", "uncertainty", "atrocities",
-       "Chance that a CSP attack harms civilians", "assumption"),
-    Param("atrocity_prob_issp", 0.2, 0.0, 1.0, "per attack", "uncertainty", "atrocities",
-       "Chance that an ISSP attack harms civilians", "assumption; Talataye 2022 [S102]"),
-    Param("atrocity_fatalities", 8.0, 1.0, 500.0, "civilians", "uncertainty", "atrocities",
-       "Mean civilians killed per atrocity", "assumption; ACLED: 456 killed in 9 incidents Jan–Apr 2022 [S65]"),
-    Param("grievance_per_death", 0.01, 0.0, 1.0, "per civilian killed", "uncertainty", "grievance",
-       "Grievance added in a town per civilian killed there", "assumption"),
+    Param("abuse_rate_fama", 0.2, 0.0, 5.0, "abuses per 100 personnel-days", "lever", "atrocities",
+       "Abuses of civilians per 100 FAMa personnel per day on an operation among civilians",
+       "calibrated with abuse_rate_wagner to [SEED] ≥11 army and Wagner violations in the north in 21 days of "
+       "Oct 2023; FAMa abuses documented before Wagner [S65]"),
+    Param("abuse_rate_wagner", 1.2, 0.0, 5.0, "abuses per 100 personnel-days", "lever", "atrocities",
+       "Abuses of civilians per 100 Wagner personnel per day on an operation among civilians",
+       "calibrated to [SEED] ≥11 violations in 21 days of Oct 2023, mostly Wagner; Moura 2022 [S65]"),
+    Param("abuse_rate_jnim", 0.03, 0.0, 5.0, "abuses per 100 personnel-days", "uncertainty", "atrocities",
+       "Abuses of civilians per 100 JNIM fighters per day on an attack among civilians",
+       "assumption (≈ the former 0.08 per attack); Banikane boat attack [S32]"),
+    Param("abuse_rate_csp", 0.005, 0.0, 5.0, "abuses per 100 personnel-days", "uncertainty", "atrocities",
+       "Abuses of civilians per 100 CSP fighters per day on an attack among civilians",
+       "assumption (≈ the former 0.02 per attack)"),
+    Param("abuse_rate_issp", 0.08, 0.0, 5.0, "abuses per 100 personnel-days", "uncertainty", "atrocities",
+       "Abuses of civilians per 100 ISSP fighters per day on an attack among civilians",
+       "assumption (≈ the former 0.2 per attack); Talataye 2022 [S102]"),
+    Param("civilian_contact_pop", 10000.0, 100.0, 1000000.0, "inhabitants", "uncertainty", "atrocities",
+       "Town population at which a force on operation meets half the civilians it would in a large town",
+       "assumption: a hamlet exposes few civilians; in a large town the force's own size limits its contact"),
+    Param("atrocity_fatalities", 2.0, 1.0, 500.0, "civilians", "uncertainty", "atrocities",
+       "Mean civilians killed per abuse",
+       "assumption: most abuses counted (killings, disappearances, torture) claim one or a few lives; massacres "
+       "are the tail (ACLED: 456 killed in 9 incidents Jan–Apr 2022 [S65])"),
+    Param("grievance_per_death", 0.04, 0.0, 1.0, "per civilian killed", "uncertainty", "grievance",
+       "Share of the way to full grievance (1) against the perpetrator's side that each civilian killed in a town "
+       "adds there", "assumption"),
     Param("grievance_spread", 0.05, 0.0, 1.0, "share/day", "uncertainty", "grievance",
        "Share of the gap to neighbouring towns' grievance closed each day", "assumption"),
     Param("grievance_decay", 0.005, 0.0, 1.0, "share/day", "uncertainty", "grievance",
        "Daily decay of grievance (half-life ≈ 140 days at 0.005)", "assumption"),
     Param("base_grievance", 0.1, 0.0, 1.0, "index", "uncertainty", "grievance",
        "Background grievance not caused by atrocities", "assumption"),
-    Param("recruit_rate", 0.00006, 0.0, 0.01, "recruits/inhabitant/day", "uncertainty", "recruitment",
+    Param("grievance_influence", 2.0, 0.0, 20.0, "per unit of grievance", "uncertainty", "grievance",
+       "Extra growth and spread of a group's influence per unit of grievance against the state "
+       "(less grievance against the group)", "assumption"),
+    Param("grievance_intel", 0.5, 0.0, 1.0, "share at full grievance", "uncertainty", "grievance",
+       "Share of the state's cut of insurgent influence (operations, garrisons) lost where grievance against "
+       "the state is full, as civilians stop informing", "assumption"),
+    Param("recruit_rate", 0.00018, 0.0, 0.01, "recruits/inhabitant/day", "uncertainty", "recruitment",
        "Recruits per inhabitant per day at full influence and grievance", "assumption"),
     Param("recruit_cap", 1.5, 0.0, 100.0, "recruits/town/day", "uncertainty", "recruitment",
        "Most recruits one group can raise in one town per day", "assumption"),
+    Param("recruit_influence_min", 0.2, 0.0, 0.9, "influence", "uncertainty", "recruitment",
+       "Influence a group needs in a town before it recruits there (recruitment grows linearly above it)",
+       "assumption: recruiting needs an established local network, not a trace of presence"),
+    Param("recruit_catchment", 30000.0, 1000.0, 10000000.0, "inhabitants", "uncertainty", "recruitment",
+       "Population at which a town's recruitable people saturate (recruitment draws on the countryside, "
+       "which does not grow with the town)", "assumption: jihadist and rebel recruitment is mostly rural"),
     # --- influence and control ------------------------------------------------
     Param("insurgent_growth", 0.02, 0.0, 1.0, "share/day", "uncertainty", "influence",
        "Daily growth of a group's influence where its fighters are present", "assumption"),
@@ -235,10 +261,10 @@ class Params:
     """One scenario's parameter values: every name checked against the table on loading *and* on reading.
 
     Read as ``p.lethality`` (or ``p["lethality"]``); per-faction values as arrays indexed by faction id
-    (:attr:`effectiveness`, :attr:`atrocity_prob`), so that every use of a parameter can be found by its name.
+    (:attr:`effectiveness`, :attr:`abuse_rate`), so that every use of a parameter can be found by its name.
     """
 
-    __slots__ = ("_values", "atrocity_prob", "effectiveness")
+    __slots__ = ("_values", "abuse_rate", "effectiveness")
 
     def __init__(self, values: Mapping | None = None):
         given = dict(values or {})
@@ -251,9 +277,9 @@ class Params:
             "effectiveness": {"FAMa": checked["effectiveness_fama"], "Wagner": checked["effectiveness_wagner"],
                               "UN": checked["effectiveness_un"], "JNIM": checked["effectiveness_jnim"],
                               "CSP": checked["effectiveness_csp"], "ISSP": checked["effectiveness_issp"]},
-            "atrocity_prob": {"FAMa": checked["atrocity_prob_fama"], "Wagner": checked["atrocity_prob_wagner"],
-                              "UN": 0.0, "JNIM": checked["atrocity_prob_jnim"], "CSP": checked["atrocity_prob_csp"],
-                              "ISSP": checked["atrocity_prob_issp"]},
+            "abuse_rate": {"FAMa": checked["abuse_rate_fama"], "Wagner": checked["abuse_rate_wagner"],
+                           "UN": 0.0, "JNIM": checked["abuse_rate_jnim"], "CSP": checked["abuse_rate_csp"],
+                           "ISSP": checked["abuse_rate_issp"]},
         }
         for attr, values_ in by_faction.items():
             array = np.array([values_[f] for f in FACTIONS], dtype=float)

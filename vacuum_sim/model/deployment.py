@@ -53,7 +53,7 @@ def build_towns(model) -> None:
             continue
         g = GROUP_COLUMN[FACTIONS.index(f.faction)]
         model.influence[f.node, g] = max(model.influence[f.node, g], f.influence)
-    model.grievance = np.zeros(model.n)
+    model.grievance = np.zeros((model.n, 1 + len(ARMED_GROUPS)))  # against the state, then each armed group
     model.recruit_pool = np.zeros((model.n, len(ARMED_GROUPS)))
     model.controller = np.full(model.n, FAMA, dtype=np.int8)
     model.un_open = np.zeros(model.n, bool)

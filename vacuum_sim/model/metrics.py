@@ -19,6 +19,7 @@ import pandas as pd
 
 from vacuum_sim.factions import ARMED_GROUPS, CONTROL_LABELS, CSP, FACTIONS, FAMA, ISSP, JNIM, STATE, UN, WAGNER, ZONES
 from vacuum_sim.model import forces
+from vacuum_sim.model.atrocities import AGAINST_STATE
 
 GROUP_NAMES = tuple(FACTIONS[g] for g in ARMED_GROUPS)
 ATROCITY_FACTIONS = (FAMA, WAGNER, JNIM, CSP, ISSP)
@@ -210,10 +211,10 @@ def _strength(m):
     return m.presence.sum(axis=0)
 
 
-@metric(each("mean_grievance_{z}", "Mean grievance over the {z}'s towns", z=ZONES), "index")
+@metric(each("mean_grievance_{z}", "Mean grievance against the state over the {z}'s towns", z=ZONES), "index")
 def _grievance(m):
     onehot = _zone_onehot(m)
-    return (onehot.T @ m.grievance) / onehot.sum(axis=0)
+    return (onehot.T @ m.grievance[:, AGAINST_STATE]) / onehot.sum(axis=0)
 
 
 @metric(each("mean_influence_{g}_{z}", "Mean influence of {g} over the {z}'s towns", g=GROUP_NAMES, z=ZONES), "0–1")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from vacuum_sim.factions import FACTIONS, FAMA, GROUP_COLUMN, STATE, UN
-from vacuum_sim.model import atrocities, combat, relations
+from vacuum_sim.model import combat, population, relations
 from vacuum_sim.model.agents import CONVOY, GARRISON, RESERVE, WITHDRAW, ForceUnit, Mission
 
 
@@ -32,7 +32,7 @@ def engagements(model) -> None:
 
 
 def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
-    """One day of a mission on its target: open it (count, abuses), fight defenders, end it when due."""
+    """One day of a mission on its target: open it (count it), fight defenders, end it when due."""
     p, v = model.p, mission.target
     if not mission.started:
         mission.started = True
@@ -40,8 +40,6 @@ def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
             model.ops_today[model.zone[v]] += 1
             model.log("Battles", "Government operation", "/".join(sorted({u.name for u in on_target})), "", v)
             relations.operation_reaches(model, v)
-        for f in sorted({u.faction for u in on_target}):
-            atrocities.atrocity(model, f, v)
     defenders = [u for u in model.grid[v].agents
                  if isinstance(u, ForceUnit) and u.mission is not mission and not u.route
                  and model.hostile(mission.side, u.faction)]
@@ -55,7 +53,7 @@ def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
                 end_mission(model, mission, success=False)
             return
     if mission.side in STATE:
-        model.influence[v] *= 1 - p.op_influence_cut
+        population.operation_cut(model, v)
         mission.days_on_target += 1
         if mission.days_on_target >= p.operation_days:
             end_mission(model, mission, success=True)

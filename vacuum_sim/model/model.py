@@ -49,6 +49,8 @@ class VacuumModel(mesa.Model):
         self.seed = rng
         self.p = Params(self.scenario_spec.params)
         self.streams = {name: np.random.default_rng([rng, i]) for i, name in enumerate(STREAMS)}
+        # One abuse stream per perpetrator: one side's conduct leaves the others' draws alone.
+        self.abuse_streams = self.streams["atrocities"].spawn(len(FACTIONS))
         self.start_date: date = self.scenario_spec.start_date
         self.day = 0
 
@@ -84,6 +86,7 @@ class VacuumModel(mesa.Model):
         state_command.state_operations(self)
         group_command.armed_group_attacks(self)
         self.agents_by_type[ForceUnit].shuffle_do("step")  # travel, corridor IEDs and ambushes, supply wear
+        atrocities.operations_among_civilians(self)
         missions.engagements(self)
         relations.insurgent_clashes(self)
         population.update_influence(self)
@@ -178,6 +181,3 @@ class VacuumModel(mesa.Model):
 
     def arrived(self, unit: ForceUnit) -> None:
         missions.arrived(self, unit)
-
-    def atrocity(self, faction: int, v: int) -> None:
-        atrocities.atrocity(self, faction, v)
