@@ -12,7 +12,7 @@ from helpers import mali, replicates
 from vacuum_sim.factions import FACTIONS, FAMA, WAGNER, ZONES
 from vacuum_sim.inputs.geography import data_dir
 from vacuum_sim.model import forces
-from vacuum_sim.model.agents import CONVOY, RESERVE
+from vacuum_sim.model.agents import RESERVE
 from vacuum_sim.model.metrics import BENCHMARK_PER_1000
 from vacuum_sim.model.model import VacuumModel
 from vacuum_sim.runs.runner import resolve
@@ -79,7 +79,7 @@ def _depleted_left_standing(overrides: tuple[str, ...], days: int = 300) -> tupl
         m.step()
         for u in m.units:
             if u.faction in forces.MERGING and u.strength < least:
-                if u.route and u.task == CONVOY:
+                if u.route and u.mission is None:  # on its way (a convoy home, a reserve to its hub): merges there
                     travelling += 1
                 else:
                     standing += 1
