@@ -24,7 +24,8 @@ def test_no_withdrawal_means_no_vacated_bases_and_less_rebel_gain():
 
 
 def test_no_atrocities_means_no_atrocity_driven_grievance():
-    zero = ",".join(f"atrocity_prob_{f}=0" for f in ("fama", "wagner", "jnim", "csp", "issp")).split(",")
+    """No abuses by any force and no civilian harm from drone strikes: grievance never rises."""
+    zero = [f"atrocity_prob_{f}=0" for f in ("fama", "wagner", "jnim", "csp", "issp")] + ["drone_civilian_risk=0"]
     for m in replicates(overrides=tuple(zero), seeds=SEEDS[:3]):
         assert m.cum_atrocities.sum() == 0
         assert not m.grievance.any()

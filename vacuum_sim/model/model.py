@@ -18,15 +18,17 @@ from vacuum_sim.inputs.geography import MaliMap, load_map
 from vacuum_sim.inputs.params import Params
 from vacuum_sim.inputs.scenario import Scenario, load_scenario
 from vacuum_sim.model import (
+    air,
     atrocities,
-    combat,
     control,
     deployment,
+    engagements,
     group_command,
     metrics,
     missions,
     population,
     relations,
+    roads,
     state_command,
     withdrawal,
 )
@@ -34,7 +36,7 @@ from vacuum_sim.model.agents import ForceUnit, Mission, Presence
 
 # Independent random streams, one per random process, so that two scenarios run
 # with the same seed differ only where their parameters matter (common random numbers).
-STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities")
+STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities", "air")
 
 
 class VacuumModel(mesa.Model):
@@ -68,6 +70,10 @@ class VacuumModel(mesa.Model):
         self.captures = np.zeros(len(FACTIONS), dtype=int)  # towns and bases taken by each armed group
         self.cum_joint_strikes = 0
         self.last_strike = {}  # (town, faction) -> day of that group's last strike there
+        self.fights: dict[int, engagements.Engagement] = {}  # engagements under way, by town
+        self.cum_combat_deaths = 0.0
+        self.cum_drone_strikes = 0
+        self.cum_drone_civilian_deaths = 0
 
         control.update_control(self)
         self.history = metrics.History(self, self.scenario_spec.days)
@@ -81,9 +87,14 @@ class VacuumModel(mesa.Model):
         withdrawal.un_withdrawal(self)
         state_command.state_operations(self)
         group_command.armed_group_attacks(self)
-        self.agents_by_type[ForceUnit].shuffle_do("step")  # travel, corridor IEDs and ambushes, supply wear
-        missions.engagements(self)
+        roads.road_attacks(self)  # IEDs and ambushes on the columns setting off
+        self.agents_by_type[ForceUnit].shuffle_do("step")  # supply wear, travel
+        missions.assaults(self)
+        engagements.contacts(self)
         relations.insurgent_clashes(self)
+        air.drone_strikes(self)
+        engagements.fight(self)
+        missions.advance(self)
         population.update_influence(self)
         population.update_grievance(self)
         population.recruitment(self)
@@ -166,9 +177,6 @@ class VacuumModel(mesa.Model):
         if unit.mission is not None and unit in unit.mission.units:
             unit.mission.units.remove(unit)
         unit.remove()
-
-    def corridor_attack(self, unit: ForceUnit, a: int, b: int) -> None:
-        combat.corridor_attack(self, unit, a, b)
 
     def arrived(self, unit: ForceUnit) -> None:
         missions.arrived(self, unit)
