@@ -123,18 +123,18 @@ def column_on_the_road(jnim_nearby: float, column: float, seed: int):
     m.missions.append(mission)
     unit.send([hombori])
     roads.road_attacks(m)
-    return m, unit, hombori
+    return m, unit, hombori, mission.origin
 
 
 def test_a_column_ambushed_by_a_much_larger_force_is_cut_up_and_turned_back():
-    """3,000 fighters near the road commit 450, who count double (900) against 600: the column loses ~15 %
-    (ambush_lethality × 900) on average, and over 5 % in every seed (the noise would have to cut the ambushers'
-    fire to a third, a 3.7-s.d. draw), and falls back."""
+    """6,000 fighters near the road commit 900, who count double (1,800) against 600: the column loses ~15 %
+    (ambush_lethality × 1,800) on average, and over 5 % in every seed (the noise would have to cut the
+    ambushers' fire to a third, a 3.7-s.d. draw), and falls back the way it came."""
     lost = []
     for seed in SEEDS:
-        m, unit, hombori = column_on_the_road(3000, 600, seed)
+        m, unit, _, origin = column_on_the_road(6000, 600, seed)
         lost.append(1 - unit.strength / 600)
-        assert unit.mission is None and unit.route and unit.route[-1] != hombori
+        assert unit.mission is None and unit.route and unit.route[-1] == origin
         assert any(e[2] == "Ambush" for e in m.events)
     assert min(lost) > 0.05 and np.mean(lost) > 0.1, lost
 
@@ -142,7 +142,7 @@ def test_a_column_ambushed_by_a_much_larger_force_is_cut_up_and_turned_back():
 def test_a_small_ambush_on_a_large_column_is_costly_only_to_the_ambushers():
     """100 fighters near the road commit 15 against 1,000: the column loses under 1 % and keeps going."""
     for seed in SEEDS:
-        m, unit, hombori = column_on_the_road(100, 1000, seed)
+        m, unit, hombori, _ = column_on_the_road(100, 1000, seed)
         assert unit.strength > 0.99 * 1000
         ambushers = [u for u in m.units if u.faction == JNIM]
         assert 1 - sum(u.strength for u in ambushers) / 100 > 1 - unit.strength / 1000

@@ -108,6 +108,13 @@ def retreat(model, u: ForceUnit) -> None:
     fall_back(model, u, home)
 
 
+def turn_back(model, u: ForceUnit) -> None:
+    """A column stopped on its way falls back the way it came, to where its mission set out from."""
+    origin = u.mission.origin
+    u.mission.units.remove(u)
+    fall_back(model, u, origin)
+
+
 def haven(model, u: ForceUnit) -> int:
     """The nearest safe town: the neighbour where the unit's group is most influential among those where no
     hostile force stands, else the same within ``strike_reach``, else the most influential neighbour."""

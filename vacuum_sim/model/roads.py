@@ -94,8 +94,8 @@ def ambush(model, group: int, column: list[ForceUnit], a: int, b: int, rng) -> N
     outgunned = p.ambush_advantage * party_eff >= p.withdraw_odds * combat.effective(model, column)
     if lost_column >= p.defender_loss_tolerance * before or outgunned:
         for u in column:
-            if u.task in (OPERATION, ATTACK) and u.strength >= 1.0:
-                missions.retreat(model, u)
+            if u.task in (OPERATION, ATTACK) and u.mission is not None and u.strength >= 1.0:
+                missions.turn_back(model, u)
     for u in near:
         if u.strength < 1.0:
             model.retire(u)
