@@ -61,7 +61,7 @@ def advance(model) -> None:
         if not on_target(mission) or v in model.fights:
             continue
         if any(model.hostile(mission.side, u.faction) for u in engagements.standing(model, v)):
-            continue  # hostile forces arrived after today's fights: tomorrow's assault
+            continue  # hostile forces still stand there: nothing is taken or cleared until they are gone
         if mission.side in STATE:
             model.influence[v] *= 1 - p.op_influence_cut
             mission.days_on_target += 1
