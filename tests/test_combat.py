@@ -201,3 +201,18 @@ def test_no_drones_no_strikes():
     m = replicates(overrides=("drone_sorties=0",), days=120, seeds=(0,))[0]
     assert m.cum_drone_strikes == 0 and not any(e[2] == "Air/drone strike" for e in m.events)
     assert math.isclose(m.history.metrics_frame(m)["cum_drone_strikes"].iloc[-1], 0)
+
+
+def test_every_day_ends_with_hostile_forces_in_a_town_fighting_or_one_side_leaving():
+    """Over a run with all six forces (ISSP fights everyone): no day ends with hostile forces standing side by side
+    in a town with no engagement under way there (those leaving are on the road, not standing)."""
+    m = VacuumModel(resolve("with_issp", days=200, mali=mali()), rng=0, mali=mali())
+    engaged = 0
+    while m.running:
+        m.step()
+        for v in range(m.n):
+            here = engagements.standing(m, v)
+            if any(m.hostile(a.faction, b.faction) for a in here for b in here):
+                assert v in m.fights, (m.date, m.names[v], sorted({u.name for u in here}))
+                engaged += 1
+    assert engaged > 0  # the situation arises, and is resolved

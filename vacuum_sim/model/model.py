@@ -90,7 +90,6 @@ class VacuumModel(mesa.Model):
         roads.road_attacks(self)  # IEDs and ambushes on the columns setting off
         self.agents_by_type[ForceUnit].shuffle_do("step")  # supply wear, travel
         missions.assaults(self)
-        engagements.contacts(self)
         relations.insurgent_clashes(self)
         air.drone_strikes(self)
         engagements.fight(self)
@@ -98,6 +97,7 @@ class VacuumModel(mesa.Model):
         population.update_influence(self)
         population.update_grievance(self)
         population.recruitment(self)
+        engagements.contacts(self)  # hostile forces left standing together: an engagement opens or one side leaves
         control.update_control(self)
         self.history.record(self)
         if self.day >= self.scenario_spec.days:
