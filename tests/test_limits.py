@@ -24,8 +24,9 @@ def test_no_withdrawal_means_no_vacated_bases_and_less_rebel_gain():
 
 
 def test_no_atrocities_means_no_atrocity_driven_grievance():
-    zero = tuple(f"abuse_rate_{f}=0" for f in ("fama", "wagner", "jnim", "csp", "issp"))
-    for m in replicates(overrides=zero, seeds=SEEDS[:3]):
+    """No abuses by any force and no civilian harm from drone strikes: grievance never rises."""
+    zero = [f"abuse_rate_{f}=0" for f in ("fama", "wagner", "jnim", "csp", "issp")] + ["drone_civilian_risk=0"]
+    for m in replicates(overrides=tuple(zero), seeds=SEEDS[:3]):
         assert m.cum_atrocities.sum() == 0
         assert not m.grievance.any()
 

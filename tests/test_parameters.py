@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pytest
 from helpers import mali
@@ -10,6 +12,7 @@ from vacuum_sim.inputs.params import PARAMS
 from vacuum_sim.runs.runner import resolve, simulate
 
 DAYS = 300  # covers the pre-drawdown months and the first closures, rebel war and central pressure
+SEEDS = (0, 1, 2, 3)  # tried in turn until one shows a change: a rarely triggered mechanism may sit out a seed
 
 
 def _extremes(p):
@@ -19,8 +22,9 @@ def _extremes(p):
     return [p.dtype(v) for v in (p.low, p.high) if v != p.default]
 
 
-def _outputs(overrides: list[str], seed: int):
-    scn = resolve("historical_2023", days=DAYS, overrides=overrides, mali=mali())
+@cache
+def _outputs(overrides: tuple[str, ...], seed: int):
+    scn = resolve("historical_2023", days=DAYS, overrides=list(overrides), mali=mali())
     m = simulate(scn, seed, mali())
     return m.history.values[: m.history.rows], len(m.events)
 
@@ -28,8 +32,8 @@ def _outputs(overrides: list[str], seed: int):
 @pytest.mark.parametrize("param", PARAMS, ids=lambda p: p.name)
 def test_parameter_changes_some_output(param):
     # ISSP is off by default; its own parameters act once it exists.
-    context = ["issp_fighters=2000"] if param.name.endswith("_issp") else []
-    base = {s: _outputs(context, s)[0] for s in (0, 1)}
-    tried = [[*context, f"{param.name}={str(v).lower()}"] for v in _extremes(param)]
-    changed = any(not np.array_equal(_outputs(o, s)[0], base[s], equal_nan=True) for o in tried for s in (0, 1))
+    context = ("issp_fighters=2000",) if param.name.endswith("_issp") else ()
+    tried = [(*context, f"{param.name}={str(v).lower()}") for v in _extremes(param)]
+    changed = any(not np.array_equal(_outputs(o, s)[0], _outputs(context, s)[0], equal_nan=True)
+                  for s in SEEDS for o in tried)
     assert changed, f"{param.name} changed no output at {tried}"

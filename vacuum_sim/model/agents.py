@@ -128,7 +128,8 @@ class ForceUnit(CellAgent):
         self.km_left = self.model.corridor_km(self.node, self.route[0]) if self.route else 0.0
 
     def step(self) -> None:
-        """One day: supply wear for state forces, then travel along the route if any."""
+        """One day: supply wear for state forces, then travel along the route if any (the road's dangers
+        were met before setting off, see ``roads.road_attacks``)."""
         m = self.model
         if self.faction in STATE:
             self.strength *= 1.0 - m.p.supply_attrition * m.hub_km[self.node] / 100.0
@@ -139,9 +140,6 @@ class ForceUnit(CellAgent):
 
     def travel(self) -> None:
         m = self.model
-        m.corridor_attack(self, self.node, self.route[0])
-        if self.strength < 1.0:
-            return
         days = 1.0
         while self.route and days > 0:
             speed = m.corridor_speed(self.node, self.route[0])

@@ -1,20 +1,42 @@
-"""Combat: battles in towns, IEDs and ambushes on corridors.
+"""Combat physics: Lanchester's square law, solved exactly over a day of fire.
 
-Attrition follows Lanchester's *square* law: each side's losses in a round are
-proportional to the enemy's effective strength (``lethality × Σ effectiveness ×
-strength``).  Engagements here are aimed fire between concentrated forces at one
-town, which is the square law's case; the fire-and-forget part of the war (IEDs,
-ambushes) is modelled separately as a fixed share of the unit lost per hit.  A side
-breaks off once reduced below ``retreat_ratio`` of its strength at the start.
+Aimed fire between concentrated forces at one place is the square law's case: each side's
+headcount falls at a rate proportional to the enemy's *effective* strength (``lethality`` ×
+Σ effectiveness × strength).  The law is integrated in closed form, so a fight split into
+days loses nothing to the time step and keeps the square law's invariant exactly
+(``α·A² − β·D²`` is constant; A0 = 100 against D0 = 80 at equal effectiveness ends with
+√(100² − 80²) = 60).  Fortified defenders count as ``fortification`` times their number,
+both in the fire they deliver and in the fire they absorb, so a fortified defender is worth
+exactly that many unfortified ones.  Who fights, and who breaks off when, is decided in
+:mod:`vacuum_sim.model.engagements`; corridor attacks are in :mod:`vacuum_sim.model.roads`.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-from vacuum_sim.factions import ARMED_GROUPS, CSP, FACTIONS, GROUP_COLUMN, STATE
-from vacuum_sim.model import missions, relations
-from vacuum_sim.model.agents import ForceUnit
+from vacuum_sim.factions import STATE, UN
+
+
+def square_law(a: float, d: float, alpha: float, beta: float, t: float = 1.0) -> tuple[float, float]:
+    """Strengths after ``t`` days of aimed fire, da/dt = −β·d and dd/dt = −α·a, exactly; a side stops at zero.
+
+    ``alpha`` is what one of ``a`` kills of ``d`` per day, ``beta`` what one of ``d`` kills of ``a``.
+    """
+    if alpha <= 0 or beta <= 0:  # one side cannot hurt the other: the other's losses are linear in time
+        return max(0.0, a - beta * d * t), max(0.0, d - alpha * a * t)
+    k = math.sqrt(alpha * beta)
+    ra, rd = math.sqrt(alpha) * a, math.sqrt(beta) * d  # square-law fighting strengths
+    if ra > rd and math.atanh(rd / ra) <= k * t:  # d is wiped out within the time
+        return math.sqrt(max(0.0, a * a - beta / alpha * d * d)), 0.0
+    if rd > ra and math.atanh(ra / rd) <= k * t:
+        return 0.0, math.sqrt(max(0.0, d * d - alpha / beta * a * a))
+    ch, sh = math.cosh(k * t), math.sinh(k * t)
+    return max(0.0, a * ch - math.sqrt(beta / alpha) * d * sh), max(0.0, d * ch - math.sqrt(alpha / beta) * a * sh)
+
+
+def strength(units) -> float:
+    return sum(u.strength for u in units)
 
 
 def effective(model, units) -> float:
@@ -23,64 +45,51 @@ def effective(model, units) -> float:
     return sum(u.strength * eff[u.faction] for u in units)
 
 
-def take_losses(units, losses: float) -> float:
-    """Spread ``losses`` over ``units`` in proportion to strength; return the losses actually taken."""
-    total = sum(u.strength for u in units)
-    if total <= 0:
+def inflict(model, units, losses: float) -> float:
+    """Spread ``losses`` over ``units`` in proportion to strength; count them as combat deaths; return those taken."""
+    total = strength(units)
+    if total <= 0 or losses <= 0:
         return 0.0
     share = min(1.0, losses / total)
     for u in units:
         u.strength -= u.strength * share
+    model.cum_combat_deaths += share * total
     return share * total
 
 
-def fortified(model, v: int) -> float:
-    """Defenders of an army base or a UN camp fight from prepared positions."""
-    return model.p.fortification if model.is_army_base[v] or model.un_open[v] or model.vacated[v] else 1.0
+def fortified(model, v: int, defenders) -> float:
+    """Defenders in prepared positions count ``fortification`` times: the state in its bases, the UN in its
+    open camps, and whoever holds a vacated camp."""
+    factions = {u.faction for u in defenders}
+    held = (model.is_army_base[v] and factions & set(STATE)) or (model.un_open[v] and UN in factions)
+    return model.p.fortification if held or model.vacated[v] else 1.0
 
 
-def battle(model, v: int, attackers: list[ForceUnit], defenders: list[ForceUnit], sub_event: str) -> bool:
-    """Fight at town ``v``; return True if the attackers won.  Losers retreat to the nearest friendly place."""
-    p, rng = model.p, model.streams["combat"]
-    a0, d0 = sum(u.strength for u in attackers), sum(u.strength for u in defenders)
-    dead, bonus = 0.0, fortified(model, v)
-    for _ in range(p.fire_rounds):
-        a_eff, d_eff = effective(model, attackers), bonus * effective(model, defenders)
-        noise = rng.lognormal(0.0, p.combat_noise, size=2)
-        dead += take_losses(attackers, p.lethality * d_eff * noise[0])
-        dead += take_losses(defenders, p.lethality * a_eff * noise[1])
-        a_broken = sum(u.strength for u in attackers) < p.retreat_ratio * a0
-        d_broken = sum(u.strength for u in defenders) < p.retreat_ratio * d0
-        if a_broken or d_broken:
-            break
-    won = d_broken and not a_broken or (not d_broken and not a_broken and
-                                        effective(model, attackers) > p.victory_margin * bonus * effective(model, defenders))
-    names = sorted({u.name for u in attackers}), sorted({u.name for u in defenders})
-    model.log("Battles", sub_event, "/".join(names[0]), "/".join(names[1]), v, dead)
-    losers = defenders if won else attackers
-    for u in [u for u in losers if u.strength >= 1.0]:
-        missions.retreat(model, u)
-    for u in [u for u in attackers + defenders if u.strength < 1.0]:
-        model.retire(u)
-    return won
+def odds(model, v: int, attackers, defenders) -> float:
+    """Attackers' effective strength over the defenders' (after fortification); infinite with no defenders."""
+    defence = fortified(model, v, defenders) * effective(model, defenders)
+    return effective(model, attackers) / defence if defence > 0 else math.inf
 
 
-def corridor_attack(model, unit: ForceUnit, a: int, b: int) -> None:
-    """A day on the corridor a–b: IEDs (JNIM, ISSP) and ambushes by hostile groups influential at either end."""
-    p = model.p
-    influence = np.maximum(model.influence[a], model.influence[b])
-    ied, ambush = model.streams["corridors"].random(2)
-    for group in ARMED_GROUPS:
-        threat = influence[GROUP_COLUMN[group]] * relations.hostility(model, group, unit.faction)
-        if group != CSP and ied < p.ied_rate * threat:
-            kind, sub_event, loss = "Explosions/Remote violence", "Remote explosive/landmine/IED", p.ied_loss
-        elif ambush < p.ambush_rate * threat:
-            kind, sub_event, loss = "Battles", "Ambush", p.ambush_loss
-        else:
-            continue
-        lost = take_losses([unit], loss * unit.strength)
-        model.log(kind, sub_event, FACTIONS[group], unit.name, a, lost)
-        relations.record_strike(model, group, a)
-        if unit.faction in STATE:
-            relations.partner_strike(model, group, a, [unit])
-        return
+def fire(model, a: float, a_eff: float, d: float, d_eff: float, lethality: float, advantage: float,
+         rng) -> tuple[float, float]:
+    """One exchange of aimed fire between ``a`` attackers and ``d`` defenders (headcounts, with their
+    effective strengths); return the losses of each.
+
+    The defenders count ``advantage`` times their number; each side's fire is scaled by an independent
+    log-normal draw of spread ``combat_noise`` from ``rng``.
+    """
+    if a <= 0 or d <= 0:
+        return 0.0, 0.0
+    chance = rng.lognormal(0.0, model.p.combat_noise, size=2)
+    alpha = lethality * a_eff / a * chance[0]  # what one attacker kills of the defenders' equivalents per exchange
+    beta = lethality * d_eff / d * chance[1]
+    a_after, d_equiv_after = square_law(a, advantage * d, alpha, beta)
+    return a - a_after, d - d_equiv_after / advantage
+
+
+def exchange(model, attackers, defenders, lethality: float, advantage: float, rng) -> tuple[float, float]:
+    """A day of battle between two lists of units; the losses are spread over each; return (attackers', defenders')."""
+    lost_a, lost_d = fire(model, strength(attackers), effective(model, attackers), strength(defenders),
+                          effective(model, defenders), lethality, advantage, rng)
+    return inflict(model, attackers, lost_a), inflict(model, defenders, lost_d)

@@ -43,9 +43,8 @@ def plan_attack(model, unit: ForceUnit, rng) -> None:
             continue
         if f == CSP and model.zone[v] == SOUTH:
             continue  # the rebels fight for the north (and its edge in the centre), not the south
-        defence = combat.fortified(model, v) * sum(
-            model.presence[v, g] * p.effectiveness[g]
-            for g in range(len(FACTIONS)) if model.presence[v, g] > 0 and model.hostile(f, g))
+        enemies = [u for u in model.grid[v].agents if isinstance(u, ForceUnit) and model.hostile(f, u.faction)]
+        defence = combat.fortified(model, v, enemies) * combat.effective(model, enemies)
         if model.influence[v, col] < p.strike_network_min and not (model.vacated[v] and defence == 0):
             continue  # armed groups strike where they have local networks (anyone may walk into an empty camp)
         friendly_hold = any(model.presence[v, g] > 0 and not model.hostile(f, g) for g in range(len(FACTIONS)))

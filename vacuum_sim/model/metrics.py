@@ -206,6 +206,23 @@ def _csp_at_war(m):
     return [float(m.csp_at_war)]
 
 
+@metric(("n_engagements", "Engagements under way at the end of the day (fights lasting until one side breaks off)"),
+        "engagements")
+def _engagements(m):
+    return [len(m.fights)]
+
+
+@metric([("cum_combat_deaths", "Fighters of every side killed in engagements, ambushes, IEDs and air strikes so far"),
+         ("cum_drone_civilian_deaths", "Civilians killed by state drone strikes so far")], "people")
+def _deaths(m):
+    return [m.cum_combat_deaths, m.cum_drone_civilian_deaths]
+
+
+@metric(("cum_drone_strikes", "State armed-drone strikes flown so far"), "strikes")
+def _drone_strikes(m):
+    return [m.cum_drone_strikes]
+
+
 @metric(each("n_strength_{f}", "Personnel of {f} in the theatre", f=FACTIONS), "personnel")
 def _strength(m):
     return m.presence.sum(axis=0)

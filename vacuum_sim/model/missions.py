@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from vacuum_sim.factions import FACTIONS, FAMA, GROUP_COLUMN, STATE, UN
-from vacuum_sim.model import combat, population, relations
+from vacuum_sim.model import engagements, population, relations
 from vacuum_sim.model.agents import CONVOY, GARRISON, RESERVE, WITHDRAW, ForceUnit, Mission
 
 
@@ -20,47 +20,55 @@ def dispatch(model, mission: Mission, units: list[ForceUnit], task: str) -> None
             u.send(model.route(u.node, mission.target))
 
 
-def engagements(model) -> None:
-    """Missions whose units stand on their target act there; missions without units end."""
+def on_target(mission: Mission) -> list[ForceUnit]:
+    return [u for u in mission.units if u.node == mission.target and not u.route]
+
+
+def assaults(model) -> None:
+    """Missions whose units stand on their target open it (count, abuses) and assault any hostile defenders."""
     for mission in list(model.missions):
-        on_target = [u for u in mission.units if u.node == mission.target and not u.route]
-        if not on_target:
+        here = on_target(mission)
+        if not here:
             if not mission.units:
                 model.missions.remove(mission)
             continue
-        conduct(model, mission, on_target)
+        v = mission.target
+        if not mission.started:
+            mission.started = True
+            if mission.side in STATE:
+                model.ops_today[model.zone[v]] += 1
+                model.log("Battles", "Government operation", "/".join(sorted({u.name for u in here})), "", v)
+                relations.operation_reaches(model, v)
+        if v in model.fights:
+            continue  # a fight is already under way there: the mission's units join their side's
+        enemies = frozenset(u.faction for u in engagements.standing(model, v) if model.hostile(mission.side, u.faction))
+        if enemies:
+            engagements.open_engagement(model, v, engagements.camp(mission.side), enemies,
+                                        "Armed clash" if mission.side in STATE else "Attack", mission)
+            if mission.side not in STATE:
+                relations.record_strike(model, mission.side, v)
+                relations.partner_strike(model, mission.side, v)
 
 
-def conduct(model, mission: Mission, on_target: list[ForceUnit]) -> None:
-    """One day of a mission on its target: open it (count it), fight defenders, end it when due."""
-    p, v = model.p, mission.target
-    if not mission.started:
-        mission.started = True
+def advance(model) -> None:
+    """Missions standing on a target cleared of hostile forces act there: operations count their days on
+    target (cutting insurgent influence), armed groups take the town."""
+    p = model.p
+    for mission in list(model.missions):
+        v = mission.target
+        if not on_target(mission) or v in model.fights:
+            continue
+        if any(model.hostile(mission.side, u.faction) for u in engagements.standing(model, v)):
+            continue  # hostile forces still stand there: nothing is taken or cleared until they are gone
         if mission.side in STATE:
-            model.ops_today[model.zone[v]] += 1
-            model.log("Battles", "Government operation", "/".join(sorted({u.name for u in on_target})), "", v)
-            relations.operation_reaches(model, v)
-    defenders = [u for u in model.grid[v].agents
-                 if isinstance(u, ForceUnit) and u.mission is not mission and not u.route
-                 and model.hostile(mission.side, u.faction)]
-    if defenders:
-        won = combat.battle(model, v, on_target, defenders, "Armed clash" if mission.side in STATE else "Attack")
-        if mission.side not in STATE:
-            relations.record_strike(model, mission.side, v)
-            relations.partner_strike(model, mission.side, v)
-        if not won:
-            if mission in model.missions:
-                end_mission(model, mission, success=False)
-            return
-    if mission.side in STATE:
-        population.operation_cut(model, v)
-        mission.days_on_target += 1
-        if mission.days_on_target >= p.operation_days:
+            population.operation_cut(model, v)
+            mission.days_on_target += 1
+            if mission.days_on_target >= p.operation_days:
+                end_mission(model, mission, success=True)
+        else:
+            model.captures[mission.side] += 1
+            model.log("Strategic developments", "Non-state actor overtakes territory", FACTIONS[mission.side], "", v)
             end_mission(model, mission, success=True)
-    else:
-        model.captures[mission.side] += 1
-        model.log("Strategic developments", "Non-state actor overtakes territory", FACTIONS[mission.side], "", v)
-        end_mission(model, mission, success=True)
 
 
 def end_mission(model, mission: Mission, success: bool) -> None:
@@ -84,17 +92,38 @@ def end_mission(model, mission: Mission, success: bool) -> None:
 
 
 def retreat(model, u: ForceUnit) -> None:
-    """Break off: state forces fall back to the nearest hub, others to where they came from or their strongest neighbour."""
+    """Break off: state and UN forces fall back to the nearest other hub, armed groups to where their mission
+    came from or, otherwise, to a safe haven."""
     mission = u.mission
     if mission is not None:
         mission.units.remove(u)
     if u.faction in STATE or u.faction == UN:
-        home = model.nearest_hub(u.node)
+        home = min((h for h in model.hubs if h != u.node), key=lambda h: model.travel_days(u.node, h))
     elif mission is not None:
         home = mission.origin
     else:
-        home = max(model.grid.G[u.node], key=lambda w: model.influence[w, GROUP_COLUMN[u.faction]])  # a safe haven
+        home = haven(model, u)
     fall_back(model, u, home)
+
+
+def turn_back(model, u: ForceUnit) -> None:
+    """A column stopped on its way falls back the way it came, to where its mission set out from."""
+    origin = u.mission.origin
+    u.mission.units.remove(u)
+    fall_back(model, u, origin)
+
+
+def haven(model, u: ForceUnit) -> int:
+    """The nearest safe town: the neighbour where the unit's group is most influential among those where no
+    hostile force stands, else the same within ``strike_reach``, else the most influential neighbour."""
+    col, present = GROUP_COLUMN[u.faction], model.forces.present
+
+    def safe(towns):
+        return [w for w in towns if w != u.node
+                and not any(present[w, g] and model.hostile(u.faction, g) for g in range(len(FACTIONS)))]
+
+    towns = safe(model.grid.G[u.node]) or safe(model.reach[u.node]) or list(model.grid.G[u.node])
+    return max(towns, key=lambda w: model.influence[w, col])
 
 
 def fall_back(model, unit: ForceUnit, home: int) -> None:

@@ -18,16 +18,18 @@ from vacuum_sim.inputs.geography import MaliMap, load_map
 from vacuum_sim.inputs.params import Params
 from vacuum_sim.inputs.scenario import Scenario, load_scenario
 from vacuum_sim.model import (
+    air,
     atrocities,
-    combat,
     control,
     deployment,
+    engagements,
     forces,
     group_command,
     metrics,
     missions,
     population,
     relations,
+    roads,
     state_command,
     withdrawal,
 )
@@ -35,7 +37,7 @@ from vacuum_sim.model.agents import ForceUnit, Mission, Presence
 
 # Independent random streams, one per random process, so that two scenarios run
 # with the same seed differ only where their parameters matter (common random numbers).
-STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities")
+STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities", "air")
 
 
 class VacuumModel(mesa.Model):
@@ -72,6 +74,10 @@ class VacuumModel(mesa.Model):
         self.captures = np.zeros(len(FACTIONS), dtype=int)  # towns and bases taken by each armed group
         self.cum_joint_strikes = 0
         self.last_strike = {}  # (town, faction) -> day of that group's last strike there
+        self.fights: dict[int, engagements.Engagement] = {}  # engagements under way, by town
+        self.cum_combat_deaths = 0.0
+        self.cum_drone_strikes = 0
+        self.cum_drone_civilian_deaths = 0
 
         control.update_control(self)
         self.history = metrics.History(self, self.scenario_spec.days)
@@ -85,14 +91,19 @@ class VacuumModel(mesa.Model):
         withdrawal.un_withdrawal(self)
         state_command.state_operations(self)
         group_command.armed_group_attacks(self)
-        self.agents_by_type[ForceUnit].shuffle_do("step")  # travel, corridor IEDs and ambushes, supply wear
+        roads.road_attacks(self)  # IEDs and ambushes on the columns setting off
+        self.agents_by_type[ForceUnit].shuffle_do("step")  # supply wear, travel
         atrocities.operations_among_civilians(self)
-        missions.engagements(self)
+        missions.assaults(self)
         relations.insurgent_clashes(self)
+        air.drone_strikes(self)
+        engagements.fight(self)
+        missions.advance(self)
         population.update_influence(self)
         population.update_grievance(self)
         population.recruitment(self)
         forces.regenerate(self)  # depleted units merge; trained recruits and Wagner's rotations arrive at hubs
+        engagements.contacts(self)  # hostile forces left standing together: an engagement opens or one side leaves
         control.update_control(self)
         self.history.record(self)
         if self.day >= self.scenario_spec.days:
@@ -175,9 +186,6 @@ class VacuumModel(mesa.Model):
         if unit.mission is not None and unit in unit.mission.units:
             unit.mission.units.remove(unit)
         unit.remove()
-
-    def corridor_attack(self, unit: ForceUnit, a: int, b: int) -> None:
-        combat.corridor_attack(self, unit, a, b)
 
     def arrived(self, unit: ForceUnit) -> None:
         missions.arrived(self, unit)

@@ -4,7 +4,7 @@ and the JNIM–rebel relationship (``jnim_csp_cooperation``: 0 hostile … 1 tac
 from __future__ import annotations
 
 from vacuum_sim.factions import CSP, FACTIONS, ISSP, JNIM, STATE, UN, ZONES
-from vacuum_sim.model import combat
+from vacuum_sim.model import combat, engagements
 from vacuum_sim.model.agents import ForceUnit
 
 NORTH = ZONES.index("north")
@@ -37,17 +37,15 @@ def operation_reaches(model, v: int) -> None:
 
 
 def insurgent_clashes(model) -> None:
-    """Where JNIM and CSP fighters share a town, they clash with probability 1 − cooperation."""
-    both = (model.presence[:, JNIM] > 0) & (model.presence[:, CSP] > 0)
+    """Where JNIM and CSP fighters share a town with no fight under way, an engagement between them opens
+    with probability 1 − cooperation."""
+    both = model.forces.present[:, JNIM] & model.forces.present[:, CSP]
     if not both.any():
         return
     rng = model.streams["combat"]
     for v in both.nonzero()[0]:
-        if rng.random() < 1 - model.p.jnim_csp_cooperation:
-            units = [u for u in model.grid[int(v)].agents if isinstance(u, ForceUnit)]
-            jnim = [u for u in units if u.faction == JNIM]
-            csp = [u for u in units if u.faction == CSP]
-            combat.battle(model, int(v), jnim, csp, "Armed clash")
+        if int(v) not in model.fights and rng.random() < 1 - model.p.jnim_csp_cooperation:
+            engagements.confront(model, int(v), frozenset((JNIM,)), frozenset((CSP,)), "Armed clash", clash=True)
 
 
 def record_strike(model, group: int, v: int) -> None:
@@ -77,7 +75,7 @@ def partner_strike(model, group: int, v: int, targets: list[ForceUnit] | None = 
     targets = [u for u in targets if u.strength >= 1.0]
     if not targets:
         return
-    lost = combat.take_losses(targets, model.p.ied_loss * sum(u.strength for u in targets))
+    lost = combat.inflict(model, targets, model.p.ied_casualties)  # one vehicle hit
     model.log("Explosions/Remote violence", "Remote explosive/landmine/IED", FACTIONS[partner],
               "/".join(sorted({u.name for u in targets})), v, lost)
     record_strike(model, partner, v)
