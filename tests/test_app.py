@@ -216,7 +216,7 @@ def test_several_seeds_and_saving_a_run(page, server):
     numbers = page.locator(".vs-numbers")
     expect(numbers).to_contain_text("Army operations in the north, 1 Aug–25 Oct 2023")
     expect(numbers.locator("tr")).to_have_count(10)  # a header and the nine numbers
-    expect(page.locator(".vs-chart img")).to_be_visible()  # the replicate bands
+    expect(page.locator(".vs-chart img")).to_be_visible(timeout=60_000)  # the replicate bands
 
     page.get_by_role("button", name="Step a week").click()
     expect(page.locator(".vs-date")).to_contain_text("day 7 of 730")

@@ -96,7 +96,9 @@ def test_ctrl_c_stops_the_sweep_with_one_line_and_leaves_it_resumable(tmp_path):
 
 
 def test_resume_after_kill_9_equals_an_uninterrupted_sweep_and_a_second_resume_is_locked_out(tmp_path, capsys):
-    exp = study(tmp_path, SMALL)  # 12 runs of 120 days: long enough on one worker for the kill to land mid-way
+    # 12 runs of 400 days: on one worker long enough (several seconds even on a quiet machine) for the lock
+    # check and the kill to land mid-way; the manifest that the loop below watches is rewritten about once a second.
+    exp = study(tmp_path, SMALL.replace("days = 120", "days = 400"))
     ref = tmp_path / "reference"
     sweep(exp, out=ref, workers=2, progress=False)
     out = tmp_path / "killed"

@@ -211,7 +211,8 @@ PARAMS: tuple[Param, ...] = (
        "Oct 2023; FAMa abuses documented before Wagner [S65]"),
     Param("abuse_rate_wagner", 1.2, 0.0, 5.0, "abuses per 100 personnel-days", "lever", "atrocities",
        "Abuses of civilians per 100 Wagner personnel per day on an operation among civilians",
-       "calibrated to [SEED] ≥11 violations in 21 days of Oct 2023, mostly Wagner; Moura 2022 [S65]"),
+       "calibrated with abuse_rate_fama to [SEED] ≥11 army and Wagner violations in 21 days of Oct 2023; the "
+       "higher rate per head than the army's is an assumption (Moura 2022 [S65])"),
     Param("abuse_rate_jnim", 0.03, 0.0, 5.0, "abuses per 100 personnel-days", "uncertainty", "atrocities",
        "Abuses of civilians per 100 JNIM fighters per day on an attack among civilians",
        "assumption (≈ the former 0.08 per attack); Banikane boat attack [S32]"),

@@ -16,7 +16,7 @@ import solara
 
 from vacuum_sim.inputs.scenario import available
 from vacuum_sim.model.metrics import BENCHMARK_PER_1000
-from vacuum_sim.views.app import export
+from vacuum_sim.views.app import export, workers
 from vacuum_sim.views.app.charts import CHARTS, Job, Painter
 from vacuum_sim.views.app.levers import LEVERS, SEEDS
 from vacuum_sim.views.app.map import MapPicture
@@ -75,6 +75,7 @@ def Page():
     painter = solara.use_memo(lambda: Painter(lambda key, png, error: set_chart((key, png, error))), [])
 
     def connect():
+        workers.start()
         unsubscribe = session.subscribe(set_version, draws=True)
 
         def disconnect():
