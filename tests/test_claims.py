@@ -61,12 +61,15 @@ def test_atrocities_follow_wagner_and_raise_recruitment_there():
 
     Measured while calibrating (these 20 seeds, first year): Wagner's abuses raise JNIM's mean central influence,
     averaged over the year, by 0.050 (s.d. of the paired difference 0.035, s.e. 0.008; higher in 18 of 20 seeds);
-    the test asks for 0.03, 2.5 standard errors below, and a rise in at least 80 % of seeds."""
+    the test asks for 0.03, 2.5 standard errors below, and a paired mean at least 2.5 standard errors above zero.
+    With multi-day engagements the single seeds are noisier (about 0.042 on average, higher in 14 of 20 seeds),
+    so the test asks for the effect on average with a paired t-statistic, not for a share of seeds."""
     runs = replicates()
     clean = replicates(overrides=("abuse_rate_wagner=0",))
     central = np.array([yearly_mean(m, "mean_influence_JNIM_centre") - yearly_mean(c, "mean_influence_JNIM_centre")
                         for m, c in zip(runs, clean)])
-    assert central.mean() >= 0.03 and np.mean(central > 0) >= 0.8, central
+    standard_error = central.std(ddof=1) / np.sqrt(len(central))
+    assert central.mean() >= 0.03 and central.mean() >= 2.5 * standard_error, central
     share, extra = [], []
     for m, c in zip(runs, clean):
         ev = events(m)

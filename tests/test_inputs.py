@@ -155,7 +155,7 @@ def test_inconsistent_map_data_is_a_clear_error(tmp_path, file, edit, message):
 
 def test_the_shipped_map_matches_its_sources():
     mali = load_map()
-    assert mali.graph.number_of_nodes() == 59
-    assert len(mali.corridors) == 83  # two town pairs are joined by both a road and the river
+    assert mali.graph.number_of_nodes() == 62
+    assert len(mali.corridors) == 89  # two town pairs are joined by both a road and the river
     assert len(mali.un_sites) == 13
     assert all(isinstance(v, int) for v in mali.graph)

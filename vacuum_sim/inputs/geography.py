@@ -111,9 +111,15 @@ def load_map(directory: Path | None = None) -> MaliMap:
         km = _number(path, i, "km", r["km"])
         if km <= 0:
             raise MapError(f"{path.name} row {i}: km must be positive, got {km}")
+        if not (r.get("sources") or "").strip():
+            raise MapError(f"{path.name} row {i}: sources is empty (cite an [S#] of SOURCES.md)")
+        if u == v:
+            raise MapError(f"{path.name} row {i}: a corridor must join two different towns, got {r['source']!r} twice")
         corridors.append({"source": r["source"], "target": r["target"], "kind": r["kind"], "km": km})
         # Two towns joined by both a road and the river: movement takes the faster one (see edge "modes").
         modes = graph.edges[u, v]["modes"] if graph.has_edge(u, v) else []
+        if r["kind"] in (kind for kind, _ in modes):
+            raise MapError(f"{path.name} row {i}: duplicate {r['kind']} corridor {r['source']}–{r['target']}")
         graph.add_edge(u, v, modes=[*modes, (r["kind"], km)])
     isolated = [graph.nodes[n]["name"] for n in graph if graph.degree(n) == 0]
     if isolated:
