@@ -35,10 +35,10 @@ CSS = """
 .vs-title { font-size: 1rem; font-weight: 600; line-height: 1.25; margin-bottom: 4px; }
 .vs-bar { align-items: center; gap: 8px; flex-wrap: nowrap; }
 .vs-date { font-size: 1.2rem; font-weight: 600; white-space: nowrap; margin-left: 8px; }
-.vs-gauge { flex: 1 1 62%; font-size: 0.8rem; line-height: 1.2; white-space: nowrap; overflow: hidden; }
-.vs-gauge-bar { height: 10px; background: #e6e6e6; border-radius: 5px; overflow: hidden; margin-top: 2px; }
-.vs-gauge-fill { height: 100%; }
-.vs-scrubber { flex: 1 1 38%; display: flex; align-items: center; gap: 6px; }
+.vs-gauge { display: flex; align-items: center; gap: 10px; font-size: 0.82rem; white-space: nowrap; }
+.vs-gauge-bar { flex: 1; min-width: 120px; height: 12px; background: #e6e6e6; border-radius: 6px; overflow: hidden; }
+.vs-gauge-fill { display: block; height: 100%; }
+.vs-scrubber { flex: 1; display: flex; align-items: center; gap: 6px; min-width: 160px; }
 .vs-scrubber .v-input { flex: 1; }
 .vs-ticker { font-size: 0.82rem; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; color: #333; }
 .vs-stage .v-tabs .v-tab { font-size: 0.8rem; letter-spacing: 0; padding: 0 10px; min-width: 0; }
@@ -116,9 +116,8 @@ def Stage(session: Session, version: int, frame: Frame, follow, tab: int, set_ta
         solara.Button("Run to the end", on_click=follow(lambda: session.play(to_end=True)), outlined=True,
                       disabled=session.playing or session.at_end)
         solara.Text(f"{frame.date:%-d %B %Y} — day {frame.day} of {frame.days}", classes=["vs-date"])
-    with solara.Row(classes=["vs-bar"]):
-        Gauge(frame)
         Scrubber(session, version, frame, set_shown)
+    Gauge(frame)
     Ticker(session.run, frame)
     if session.error:
         solara.Text(session.error, classes=["vs-error"])
@@ -135,16 +134,18 @@ def Stage(session: Session, version: int, frame: Frame, follow, tab: int, set_ta
 
 @solara.component
 def Gauge(frame: Frame):
-    """Troops needed to garrison every base and vacated camp against the troops the army and Wagner have."""
+    """Troops needed (the force-to-space standard where armed groups are active) against those the army and Wagner
+    have: one line, the words then the bar, so that the whole sentence fits beside the controls."""
     now = frame.metrics.iloc[-1]
     needed, have = now["n_troops_needed"], now["n_troops_available"]
     share = needed / have if have else 1.0
     colour = "#B2182B" if share > 1 else "#E69F00" if share > 0.8 else "#5E3C99"
     gap = f": <b>{needed - have:,.0f} short</b>" if needed > have else ""
     solara.HTML(unsafe_innerHTML=(
-        f"Holding the contested areas ({BENCHMARK_PER_1000} per 1,000 people) needs <b>{needed:,.0f}</b> troops; the army and Wagner have <b>{have:,.0f}</b>{gap}"
-        f"<div class='vs-gauge-bar'><div class='vs-gauge-fill' "
-        f"style='width: {min(share, 1) * 100:.0f}%; background: {colour}'></div></div>"), classes=["vs-gauge"])
+        f"<span>Holding the contested areas ({BENCHMARK_PER_1000} per 1,000 people) needs <b>{needed:,.0f}</b> troops; "
+        f"the army and Wagner have <b>{have:,.0f}</b>{gap}</span>"
+        f"<span class='vs-gauge-bar'><span class='vs-gauge-fill' "
+        f"style='width: {min(share, 1) * 100:.0f}%; background: {colour}'></span></span>"), classes=["vs-gauge"])
 
 
 @solara.component
