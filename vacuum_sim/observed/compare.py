@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -24,7 +22,7 @@ from vacuum_sim.observed import counts as cnt
 from vacuum_sim.observed import vocabulary as vocab
 from vacuum_sim.observed.readers import DataError, ReadReport, read_events, simulated
 from vacuum_sim.observed.scores import no_change, score_table
-from vacuum_sim.runs.results import load_run
+from vacuum_sim.runs.results import load_run, run_folder
 from vacuum_sim.runs.runner import git_commit
 
 FORECAST_FILE = "forecast.json"  # marks a frozen forecast folder (see sweeps/calibration/forecast.py)
@@ -150,12 +148,7 @@ def write(comparison: Comparison, out: str | Path, figures: dict | None = None) 
     """The comparison folder: report, scores and cells tables, provenance and ``figures`` (name -> matplotlib
     figure, drawn by the caller from this comparison's tables); whole or absent."""
     out = Path(out)
-    if out.exists():
-        raise FileExistsError(f"{out} exists; choose another --out (comparisons never overwrite each other)")
-    tmp = out.parent / f".{out.name}.partial"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    with run_folder(out) as tmp:  # whole or absent, as a run folder
         (tmp / "report.txt").write_text(comparison.text() + "\n", encoding="utf-8")
         comparison.scores.to_csv(tmp / "scores.csv", index=False)
         comparison.cells_table().to_csv(tmp / "cells.csv")
@@ -170,8 +163,4 @@ def write(comparison: Comparison, out: str | Path, figures: dict | None = None) 
                       "version": __version__, "git_commit": git_commit(),
                       "created": datetime.now(UTC).isoformat(timespec="seconds")}
         (tmp / "metadata.json").write_text(json.dumps(provenance, indent=2, default=str), encoding="utf-8")
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return [out / n for n in ("report.txt", "scores.csv", "cells.csv", *(figures or {}), "metadata.json")]

@@ -25,8 +25,6 @@ posterior-predictive check (``predictive.csv``) and ``report.txt``.
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 import tomllib
 from dataclasses import dataclass, replace
@@ -40,6 +38,7 @@ from vacuum_sim import __version__
 from vacuum_sim.inputs.geography import load_map
 from vacuum_sim.inputs.params import BY_NAME
 from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
+from vacuum_sim.runs.results import run_folder
 from vacuum_sim.runs.runner import git_commit
 from vacuum_sim.sweeps.calibration import pool as pl
 from vacuum_sim.sweeps.calibration.apmc import History, apmc
@@ -233,13 +232,8 @@ def report(result: CalibrationResult) -> str:
 
 def write(result: CalibrationResult, out: Path, figures: dict | None = None) -> Path:
     """The calibration folder, whole or absent."""
-    if out.exists():
-        raise FileExistsError(f"{out} exists; choose another --out (calibrations never overwrite each other)")
     cal = result.calibration
-    tmp = out.parent / f".{out.name}.partial"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    with run_folder(out) as tmp:  # whole or absent, as a run folder
         meta = {"calibration": cal.name, "source": cal.source, "scenario": cal.scenario.name,
                 "scenario_source": cal.scenario_source, "scenario_params": cal.scenario.params,
                 "scenario_toml": cal.scenario.to_toml(), "start_date": cal.scenario.start_date.isoformat(),
@@ -259,8 +253,4 @@ def write(result: CalibrationResult, out: Path, figures: dict | None = None) -> 
         (tmp / "report.txt").write_text(report(result) + "\n", encoding="utf-8")
         for name, fig in (figures or {}).items():
             fig.savefig(tmp / name, dpi=130)
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out

@@ -10,7 +10,6 @@ and the time it was issued, and is never overwritten.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -22,6 +21,7 @@ from vacuum_sim import __version__
 from vacuum_sim.inputs.geography import load_map
 from vacuum_sim.inputs.scenario import load_scenario
 from vacuum_sim.observed.compare import FORECAST_FILE
+from vacuum_sim.runs.results import run_folder
 from vacuum_sim.runs.runner import git_commit
 from vacuum_sim.sweeps.calibration import pool as pl
 from vacuum_sim.sweeps.calibration.posterior import read_posterior
@@ -41,12 +41,7 @@ def forecast(posterior_path: str | Path, start: str, months: int, out: str | Pat
     if months < 1 or members < 2:
         raise CalibrationError("--months", str(months), "a forecast needs months >= 1 and --members >= 2")
     out = Path(out)
-    if out.exists():
-        raise FileExistsError(f"{out} exists; choose another --out (forecasts are frozen, never overwritten)")
-    tmp = out.parent / f".{out.name}.partial"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    with run_folder(out) as tmp:  # whole or absent, as a run folder
         base = load_scenario(post.meta["scenario_source"], load_map())  # the calibrated scenario, then its values
         scn = replace(base, params={**base.params, **post.meta["scenario_params"]})
         (tmp / "scenario.toml").write_text(post.meta["scenario_toml"], encoding="utf-8")  # as fitted, for the record
@@ -68,8 +63,4 @@ def forecast(posterior_path: str | Path, start: str, months: int, out: str | Pat
                 "posterior": post.path, "posterior_sha256": post.sha256, "version": __version__,
                 "git_commit": git_commit(), "issued": datetime.now(UTC).isoformat(timespec="seconds")}
         (tmp / FORECAST_FILE).write_text(json.dumps(meta, indent=1), encoding="utf-8")
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
