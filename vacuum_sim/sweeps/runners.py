@@ -1,5 +1,11 @@
-"""Runners: where a sweep's runs execute — a local pool of worker processes, or a Dask cluster — streamed back as
-they finish, at most a few in flight so that memory stays flat however many runs there are.
+"""Runners: where runs execute — a local pool of worker processes, or a Dask cluster — for sweeps, calibrations,
+forecasts and the pattern validation alike.
+
+A sweep streams its outcomes back as they finish, at most a few in flight so that memory
+stays flat however many runs there are (:meth:`outcomes`); a calibration maps a batch and
+gets the results in submission order (:meth:`map`), so they depend on each task's own
+seed, never on which worker finished first or how many there are.  A task is a frozen
+dataclass with an ``attempt`` field (raised when its worker dies and it is run again).
 
 Why not ``concurrent.futures.ProcessPoolExecutor``: when one of its workers dies
 (the out-of-memory killer, a segfault, a stray ``kill``) every run in flight fails
@@ -15,10 +21,12 @@ import itertools
 import multiprocessing
 import signal
 import threading
+import traceback
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import partial
 from multiprocessing.connection import wait
 
 from vacuum_sim.sweeps.experiment import ExperimentError
@@ -27,7 +35,45 @@ from vacuum_sim.sweeps.worker import Outcome, Task, execute, serve
 RETRIES = 1  # a run whose worker dies is tried once more; if that worker dies too, the run is recorded as failed
 
 
-class LocalPool:
+class RunLost(RuntimeError):
+    """A run of an ordered batch raised, or its worker died on every attempt: the batch cannot be completed."""
+
+
+@dataclass(frozen=True)
+class Lost:
+    """What a task returned instead of its result: it raised, or its worker died on every attempt."""
+
+    reason: str
+
+
+def _call(fn: Callable, task):
+    """``fn(task)`` in a worker, an exception coming back as data (with its traceback) so the worker lives on."""
+    try:
+        return fn(task)
+    except Exception:  # noqa: BLE001 -- the caller decides what a raised task means
+        return Lost(traceback.format_exc())
+
+
+class _Pool:
+    """What every pool offers on top of its ``results``: a sweep's stream of outcomes and an ordered map."""
+
+    def outcomes(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Each sweep task's outcome as it finishes (a lost one recorded as failed, and the sweep goes on)."""
+        for _, task, result in self.results(execute, tasks):
+            yield Outcome(task.run, None, result.reason, 0.0) if isinstance(result, Lost) else result
+
+    def map(self, fn: Callable, tasks: Iterable) -> list:
+        """``fn`` of each task, in submission order; a task that raised or was lost stops the batch with its reason."""
+        tasks = list(tasks)
+        out = [None] * len(tasks)
+        for k, _, result in self.results(fn, tasks):
+            if isinstance(result, Lost):
+                raise RunLost(f"a run (seed {getattr(tasks[k], 'seed', '?')}) failed: {result.reason}")
+            out[k] = result
+        return out
+
+
+class LocalPool(_Pool):
     """``workers`` processes on this machine, each running one task at a time over its own pipe."""
 
     def __init__(self, workers: int):
@@ -48,38 +94,40 @@ class LocalPool:
         self._workers.append(proc)
         return proc, mine
 
-    def outcomes(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        """Each task's outcome as it finishes; a task whose worker dies is run again on a fresh worker."""
-        tasks, again = iter(tasks), deque()
+    def results(self, fn: Callable, tasks: Iterable) -> Iterator[tuple[int, object, object]]:
+        """(submission index, task, ``fn(task)`` or :class:`Lost`) as each finishes; a task whose worker dies is
+        run again on a fresh worker."""
+        call = partial(_call, fn) if fn is not execute else execute  # execute keeps its own errors as data
+        tasks, again = enumerate(tasks), deque()
         idle = [self._start() for _ in range(self.slots)]
-        busy: dict = {}  # connection -> (process, task)
+        busy: dict = {}  # connection -> (process, index, task)
         while True:
-            while idle and (task := again.popleft() if again else next(tasks, None)) is not None:
+            while idle and (item := again.popleft() if again else next(tasks, None)) is not None:
                 proc, conn = idle.pop()
                 try:
-                    conn.send(task)
+                    conn.send((call, item[1]))
                 except OSError:  # this worker died while idle: replace it, the task has not started
-                    again.appendleft(task)
+                    again.appendleft(item)
                     idle.append(self._replace(proc, conn))
                     continue
-                busy[conn] = proc, task
+                busy[conn] = proc, *item
             if not busy:
                 return
-            ready = set(wait([*busy, *(proc.sentinel for proc, _ in busy.values())]))
-            for conn in [c for c, (p, _) in busy.items() if c in ready or p.sentinel in ready]:
-                proc, task = busy.pop(conn)
-                outcome = _receive(conn)
-                if outcome is not None:
+            ready = set(wait([*busy, *(proc.sentinel for proc, *_ in busy.values())]))
+            for conn in [c for c, (p, *_) in busy.items() if c in ready or p.sentinel in ready]:
+                proc, k, task = busy.pop(conn)
+                received, result = _receive(conn)
+                if received:
                     idle.append((proc, conn))
-                    yield outcome
+                    yield k, task, result
                     continue
                 idle.append(self._replace(proc, conn))
                 if task.attempt < RETRIES:
                     self.retried += 1
-                    again.append(replace(task, attempt=task.attempt + 1))
+                    again.append((k, replace(task, attempt=task.attempt + 1)))
                 else:
-                    yield Outcome(task.run, None, f"the worker process running it died ({_death(proc)}) on each of "
-                                  f"{RETRIES + 1} attempts", 0.0)
+                    yield k, task, Lost(f"the worker process running it died ({_death(proc)}) on each of "
+                                        f"{RETRIES + 1} attempts")
 
     def _replace(self, proc, conn):
         conn.close()
@@ -113,12 +161,12 @@ def _start_forkserver() -> None:
         signal.signal(signal.SIGINT, previous)
 
 
-def _receive(conn) -> Outcome | None:
-    """The worker's outcome, or None if the worker died before sending it."""
+def _receive(conn) -> tuple[bool, object]:
+    """(True, the worker's result), or (False, None) if the worker died before sending it."""
     try:
-        return conn.recv() if conn.poll() else None
+        return (True, conn.recv()) if conn.poll() else (False, None)
     except (EOFError, OSError):
-        return None
+        return False, None
 
 
 def _death(proc) -> str:
@@ -126,7 +174,7 @@ def _death(proc) -> str:
     return f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit status {code}"
 
 
-class DaskPool:
+class DaskPool(_Pool):
     """The same tasks on a Dask cluster; Dask itself reruns the tasks of a worker it loses."""
 
     def __init__(self, client):
@@ -134,23 +182,25 @@ class DaskPool:
         self.slots = sum(client.nthreads().values())
         self.retried = 0  # Dask does not say; its scheduler log does
 
-    def outcomes(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+    def results(self, fn: Callable, tasks: Iterable) -> Iterator[tuple[int, object, object]]:
+        """As :meth:`LocalPool.results`, at most twice as many tasks in flight as the cluster has threads."""
         from distributed import KilledWorker
 
-        tasks, pool = iter(tasks), self.client.get_executor(pure=False)
-        running = {pool.submit(execute, t): t for t in itertools.islice(tasks, 2 * self.slots)}
+        call = partial(_call, fn) if fn is not execute else execute
+        tasks, pool = enumerate(tasks), self.client.get_executor(pure=False)
+        running = {pool.submit(call, t): (k, t) for k, t in itertools.islice(tasks, 2 * self.slots)}
         try:
             while running:
                 done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
                 for future in done:
-                    task = running.pop(future)
+                    k, task = running.pop(future)
                     try:
-                        yield future.result()
+                        yield k, task, future.result()
                     except KilledWorker as e:
-                        yield Outcome(task.run, None, f"Dask lost the workers running it: {e}", 0.0)
-                running |= {pool.submit(execute, t): t for t in itertools.islice(tasks, len(done))}
+                        yield k, task, Lost(f"Dask lost the workers running it: {e}")
+                running |= {pool.submit(call, t): (k, t) for k, t in itertools.islice(tasks, len(done))}
         finally:
-            pool.shutdown(wait=False)  # cancels what is still running when the sweep stops early
+            pool.shutdown(wait=False)  # cancels what is still running when the caller stops early
 
 
 def probe(scheduler: str, timeout: float) -> None:

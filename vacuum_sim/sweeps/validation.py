@@ -26,8 +26,9 @@ from vacuum_sim.inputs.geography import load_map
 from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, ScenarioError, apply_changes, load_scenario
 from vacuum_sim.observed.patterns import PatternError, describe, load_patterns
 from vacuum_sim.runs.runner import git_commit
-from vacuum_sim.sweeps.calibration import pool as pl
+from vacuum_sim.sweeps.calibration import jobs as pl
 from vacuum_sim.sweeps.calibration.targets import Targets
+from vacuum_sim.sweeps.runners import pool
 
 SENSITIVITY_FILE = "sensitivity_2023.csv"
 REPRODUCED = 0.6  # least share of replicates inside the observed range for a pattern to count as reproduced
@@ -97,8 +98,8 @@ def run_validation(replicates: int, sensitivity_replicates: int, workers: int = 
     targets = Targets(patterns, None, None)
     jobs = [pl.Job(scn, seed, targets) for *_, scn, ss in designs for seed in ss]
     clock = time.perf_counter()
-    with pl.executor(workers) as (pool, _):
-        results = pl.run_batch(pool, jobs)
+    with pool(workers, None, 0) as runners:
+        results = runners.map(pl.run_job, jobs)
     seconds = time.perf_counter() - clock
     keys = [(p, level, v, seed) for p, level, v, _, ss in designs for seed in ss]
     values = pd.DataFrame([r[0] for r in results], columns=list(patterns["name"]))

@@ -64,7 +64,7 @@ def faults() -> dict[int, str]:
 _local = threading.local()
 
 
-def _map() -> MaliMap:
+def shared_map() -> MaliMap:
     """The map, loaded once per worker thread (a model writes its travel speeds onto the graph's edges)."""
     if not hasattr(_local, "mali"):
         _local.mali = load_map()
@@ -79,7 +79,7 @@ def execute(task: Task) -> Outcome:
     try:
         if task.fault == "raise":
             raise RuntimeError(f"failure injected through {FAULTS_ENV} (test hook)")
-        model = simulate(task.scenario, task.seed, _map())
+        model = simulate(task.scenario, task.seed, shared_map())
         seconds = time.perf_counter() - start
         values = model.history.values[: model.history.rows]
     except Exception:  # noqa: BLE001 -- whatever a run raises is recorded, and the sweep goes on
@@ -109,7 +109,8 @@ def tidy(values: np.ndarray, task: Task) -> pa.Table:
 
 
 def serve(tasks, parent_alive) -> None:
-    """A local-pool worker: run the tasks that arrive on ``tasks`` until the parent closes it or is gone.
+    """A local-pool worker: run the (function, task) pairs that arrive on ``tasks`` until the parent closes it or is
+    gone (a sweep sends :func:`execute`; a calibration its own function).
 
     ``parent_alive`` is the read end of a pipe that only the parent can write to and
     never does: it reads as closed the moment the parent exits, however it exits.
@@ -118,10 +119,10 @@ def serve(tasks, parent_alive) -> None:
     threading.Thread(target=_exit_when_closed, args=(parent_alive,), daemon=True).start()
     while True:
         try:
-            task = tasks.recv()
+            fn, task = tasks.recv()
         except EOFError:
             return
-        tasks.send(execute(task))
+        tasks.send(fn(task))
 
 
 def _exit_when_closed(parent_alive) -> None:

@@ -40,12 +40,14 @@ from vacuum_sim.inputs.params import BY_NAME
 from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, Scenario, ScenarioError, load_scenario
 from vacuum_sim.runs.results import run_folder
 from vacuum_sim.runs.runner import git_commit
-from vacuum_sim.sweeps.calibration import pool as pl
+from vacuum_sim.sweeps.calibration import jobs as jb
 from vacuum_sim.sweeps.calibration.apmc import History, apmc
 from vacuum_sim.sweeps.calibration.posterior import write_posterior
 from vacuum_sim.sweeps.calibration.targets import CalibrationError, Targets, build
+from vacuum_sim.sweeps.runners import pool, probe
 
 TOP_KEYS = ("description", "scenario", "days", "priors", "targets", "abc")
+SCHEDULER_TIMEOUT = 10.0  # seconds a Dask scheduler has to answer
 ABC_DEFAULTS = {"particles": 200, "alpha": 0.5, "generations": 6, "p_acc_min": 0.05, "seed": 0, "checks": 20}
 
 
@@ -169,14 +171,15 @@ def run_calibration(cal: Calibration, workers: int = 1, scheduler: str | None = 
     rng = np.random.default_rng([cal.abc["seed"], 1])  # the simulations' seeds; APMC has its own stream
     rows, model_seconds = [], 0.0
     pattern_names = list(cal.targets.patterns["name"]) if cal.targets.patterns is not None else []
+    if scheduler:
+        probe(scheduler, SCHEDULER_TIMEOUT)
     start = time.perf_counter()
-    with pl.executor(workers, scheduler) as (pool, slots):
+    with pool(workers, scheduler, SCHEDULER_TIMEOUT) as runners:
 
         def evaluate(theta: np.ndarray, generation: int, record: list) -> np.ndarray:
             nonlocal model_seconds
-            seeds = pl.seeds(rng, len(theta))
-            jobs = [pl.Job(cal.scenario_with(t), s, cal.targets) for t, s in zip(theta, seeds)]
-            out = pl.run_batch(pool, jobs)
+            seeds = jb.seeds(rng, len(theta))
+            out = runners.map(jb.run_job, [jb.Job(cal.scenario_with(t), s, cal.targets) for t, s in zip(theta, seeds)])
             dist = []
             for t, s, (values, cells, seconds) in zip(theta, seeds, out):
                 d = cal.targets.distance(values, cells)
@@ -199,7 +202,7 @@ def run_calibration(cal: Calibration, workers: int = 1, scheduler: str | None = 
     cells = np.vstack(pred.pop("cells").to_list()) if len(pred) else np.zeros((0, 0))
     sims.pop("cells")
     return CalibrationResult(cal, history, sims, pred.drop(columns="generation"), cells,
-                             time.perf_counter() - start, model_seconds, slots)
+                             time.perf_counter() - start, model_seconds, runners.slots)
 
 
 def report(result: CalibrationResult) -> str:
@@ -240,7 +243,9 @@ def write(result: CalibrationResult, out: Path, figures: dict | None = None) -> 
                 "days": cal.scenario.days, "priors": {n: list(b) for n, b in zip(cal.names, cal.bounds.tolist())},
                 "abc": cal.abc, "method": "APMC (Lenormand et al. 2013)",
                 "epsilon": [p.epsilon for p in result.history.populations],
-                "simulations": result.n_simulations, "seed": cal.abc["seed"], "version": __version__,
+                "simulations": result.n_simulations, "wall_seconds": round(result.wall_seconds, 1),
+                "model_seconds": round(result.model_seconds, 1), "workers": result.workers,
+                "seed": cal.abc["seed"], "version": __version__,
                 "git_commit": git_commit(), "created": datetime.now(UTC).isoformat(timespec="seconds")}
         write_posterior(tmp / "posterior.json", cal.names, result.history.final.theta,
                         result.history.final.weights, meta)

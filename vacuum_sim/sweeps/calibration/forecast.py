@@ -23,9 +23,11 @@ from vacuum_sim.inputs.scenario import load_scenario
 from vacuum_sim.observed.compare import FORECAST_FILE
 from vacuum_sim.runs.results import run_folder
 from vacuum_sim.runs.runner import git_commit
-from vacuum_sim.sweeps.calibration import pool as pl
+from vacuum_sim.sweeps.calibration import jobs as jb
+from vacuum_sim.sweeps.calibration.calibrate import SCHEDULER_TIMEOUT
 from vacuum_sim.sweeps.calibration.posterior import read_posterior
 from vacuum_sim.sweeps.calibration.targets import CalibrationError
+from vacuum_sim.sweeps.runners import pool, probe
 
 
 def forecast(posterior_path: str | Path, start: str, months: int, out: str | Path, members: int = 20,
@@ -51,10 +53,12 @@ def forecast(posterior_path: str | Path, start: str, months: int, out: str | Pat
         days = ((first + months).start_time - first_day).days
         draws = post.draws(members, seed)
         seeds = [seed + k for k in range(members)]
-        jobs = [pl.Job(replace(scn, days=days, params={**scn.params, **row}), s, None)
+        jobs = [jb.Job(replace(scn, days=days, params={**scn.params, **row}), s, None)
                 for row, s in zip(draws.to_dict("records"), seeds)]
-        with pl.executor(workers, scheduler) as (pool, _):
-            events = pl.event_frames(pl.run_batch(pool, jobs))
+        if scheduler:
+            probe(scheduler, SCHEDULER_TIMEOUT)
+        with pool(workers, scheduler, SCHEDULER_TIMEOUT) as runners:
+            events = jb.event_frames(runners.map(jb.run_job, jobs))
         events.to_csv(tmp / "events.csv", index=False)
         draws.assign(member=range(members), seed=seeds).to_csv(tmp / "draws.csv", index=False)
         shutil.copyfile(post.path, tmp / "posterior.json")
