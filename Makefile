@@ -1,5 +1,5 @@
 # One command for each job; each sets itself up first (finds Python >= 3.12, creates .venv, installs).
-.PHONY: setup run test lint wheel-check bench bench-sweep bench-app app
+.PHONY: setup run test lint wheel-check bench bench-sweep bench-calibrate bench-app app
 SHELL := /bin/bash
 
 setup:
@@ -29,6 +29,10 @@ bench: setup
 ## Sweeps: 2 workers vs 1, per-run overhead, memory of 1,000 vs 50 runs, and Mesa's batch_run (a few minutes).
 bench-sweep: setup
 	.venv/bin/python experiments/benchmarks/bench_sweep.py
+
+## Calibration against the sweep runner: runs/s of each on 2 workers, alternated 3 times, and their ratio (~5 minutes).
+bench-calibrate: setup
+	.venv/bin/python experiments/benchmarks/bench_calibrate.py
 
 ## The app: seconds per weekly frame for the map and each chart over a two-year run (a couple of minutes).
 bench-app: setup

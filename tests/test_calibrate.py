@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -185,3 +186,14 @@ def test_sweep_draws_its_uncertainties_from_the_posterior(synthetic, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{}")
     assert main(["sweep", str(study), "--posterior", str(bad), "--out", str(tmp_path / "s2")]) == 2
+
+
+# ---------------------------------------------------------------- the one pool
+def test_the_sweeps_pool_maps_in_submission_order_and_names_a_failed_task():
+    from vacuum_sim.sweeps.runners import RunLost, pool
+
+    values = [float(v) for v in range(30, 0, -1)]
+    with pool(2, None, 0) as runners:
+        assert runners.map(math.sqrt, values) == [math.sqrt(v) for v in values]
+        with pytest.raises(RunLost, match="math domain error"):
+            runners.map(math.sqrt, [4.0, -1.0, 9.0])
