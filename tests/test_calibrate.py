@@ -197,3 +197,21 @@ def test_the_sweeps_pool_maps_in_submission_order_and_names_a_failed_task():
         assert runners.map(math.sqrt, values) == [math.sqrt(v) for v in values]
         with pytest.raises(RunLost, match="math domain error"):
             runners.map(math.sqrt, [4.0, -1.0, 9.0])
+
+
+def test_the_worked_calibrations_readme_section_comes_from_its_folder(synthetic):
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "experiments" / "calibration_2023" / "readme.py"
+    spec = importlib.util.spec_from_file_location("readme", path)
+    readme = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(readme)
+    fit = synthetic[0][1] / "fit"
+    text = readme.section(fit)
+    meta = json.loads((fit / "posterior.json").read_text())
+    assert f"**{meta['simulations']:,} simulations**" in text and f"{meta['wall_seconds'] / 60:.1f} minutes" in text
+    for r in pd.read_csv(fit / "generations.csv").itertuples():
+        assert f"| {r.generation} | {r.tolerance:.4f} | {r.accepted_share:.2f} | {r.simulations:,} |" in text
+    for name, r in read_posterior(fit / "posterior.json").interval(0.9).iterrows():
+        assert f"| {name} | {r['median']:.4g} | [{r['low']:.4g}, {r['high']:.4g}] |" in text
+    assert text.startswith(readme.START) and text.endswith(readme.END) and "![posterior.png]" in text

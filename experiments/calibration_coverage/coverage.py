@@ -1,7 +1,7 @@
 """Synthetic-truth coverage study: how often the posterior's 90 % intervals hold the true parameters.
 
     .venv/bin/python experiments/calibration_coverage/coverage.py [TRUTHS] [PARTICLES] [WORKERS] [--check]
-                                                   (default 12 truths, 120 particles, 2 workers: see README for time)
+                                                   (default 20 truths, 120 particles, 2 workers: see README for time)
 
 Each truth draws the values of the uncertain parameters in :data:`PRIORS` uniformly from
 those ranges, runs the historical scenario with them for :data:`DAYS` days (its own seed),
@@ -102,7 +102,7 @@ def section(results: pd.DataFrame, command: str, minutes: float) -> str:
 def main(argv: list[str]) -> None:
     check = "--check" in argv
     given = [int(a) for a in argv if a != "--check"]
-    truths, particles, workers = (given + [12, 120, 2][len(given):])[:3]
+    truths, particles, workers = (given + [20, 120, 2][len(given):])[:3]
     command = f"python experiments/calibration_coverage/coverage.py {truths} {particles} {workers}"
     clock = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="coverage_") as tmp:
