@@ -97,7 +97,7 @@ class LocalPool(_Pool):
     def results(self, fn: Callable, tasks: Iterable) -> Iterator[tuple[int, object, object]]:
         """(submission index, task, ``fn(task)`` or :class:`Lost`) as each finishes; a task whose worker dies is
         run again on a fresh worker."""
-        call = partial(_call, fn) if fn is not execute else execute  # execute keeps its own errors as data
+        call = partial(_call, fn)
         tasks, again = enumerate(tasks), deque()
         idle = [self._start() for _ in range(self.slots)]
         busy: dict = {}  # connection -> (process, index, task)
@@ -186,7 +186,7 @@ class DaskPool(_Pool):
         """As :meth:`LocalPool.results`, at most twice as many tasks in flight as the cluster has threads."""
         from distributed import KilledWorker
 
-        call = partial(_call, fn) if fn is not execute else execute
+        call = partial(_call, fn)
         tasks, pool = enumerate(tasks), self.client.get_executor(pure=False)
         running = {pool.submit(call, t): (k, t) for k, t in itertools.islice(tasks, 2 * self.slots)}
         try:
