@@ -126,6 +126,8 @@ def test_the_lessons_numbers_are_current():
     assert record["version"] == __version__ and len(record["seeds"]) >= 10 and record["seeds"][0] == 0
     definition = generate.load_definition()
     assert record["seeds"] == list(range(definition["seeds"]))
+    n = len(record["seeds"])
+    assert f"median over {n} runs" in PROSE and f"(seeds 0–{n - 1})" in PROSE, "the prose states another seed count"
     written, expected = generate.blocks_in(TEXT), generate.render(record, definition)
     for name in generate.render_names(definition):
         assert written[name] == expected[name], f"block {name} differs from what the generator writes from the record"

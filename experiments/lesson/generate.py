@@ -363,7 +363,7 @@ def render(record: dict, definition: dict) -> dict[str, str]:
     blocks |= {f"label-{lever.param}": f"**{lever.label}**" for lever in LEVERS}
     for key, arm in arms.items():
         moved = preset_levers(arm.settings.preset)
-        blocks[f"moved-{key}"] = " and ".join(f"**{BY_PARAM[p].label}**" for p in moved) or "(no lever)"
+        blocks[f"moved-{key}"] = " and ".join(f"**{BY_PARAM[p].label}**" for p in moved) or None  # see fill()
     return blocks
 
 
@@ -382,12 +382,22 @@ def fill(text: str, blocks: dict[str, str], source: str, required: list[str]) ->
                                        unknown and f"unknown blocks {', '.join(unknown)}"]))
         raise LessonError(source, "generated blocks", f"{what} (each '<!-- begin generated: NAME -->' needs its "
                           "'<!-- end generated: NAME -->')")
+    empty = sorted({name for name in found if blocks[name] is None})
+    if empty:
+        raise LessonError(source, "generated blocks", f"{', '.join(empty)}: the arm's preset moves no lever of the "
+                          "app, so the lesson cannot name one (change the preset, or the sentence)")
     return BLOCK.sub(lambda m: m.group(1) + blocks[m.group("name")] + m.group(4), text)
 
 
 def blocks_in(text: str) -> dict[str, str]:
     """The generated blocks as they stand in a lesson (what a test compares with :func:`render`)."""
     return {m.group("name"): m.group(3) for m in BLOCK.finditer(text)}
+
+
+def as_json(record: dict) -> str:
+    """The record, indented, with each list of numbers on one line (a regenerated record diffs line by line)."""
+    text = json.dumps(record, indent=1, ensure_ascii=False)
+    return re.sub(r"\[\s*([^\[\]{}]*?)\s*\]", lambda m: "[" + re.sub(r",\s+", ", ", m.group(1)) + "]", text) + "\n"
 
 
 def _write(path: Path, text: str) -> None:
@@ -425,7 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     _write(args.lesson, text)
-    _write(args.record, json.dumps(record, indent=1, ensure_ascii=False) + "\n")
+    _write(args.record, as_json(record))
     print(f"{args.lesson}: {record['runs']} runs in {record['seconds']:.0f} s on {args.workers} workers; "
           f"record {args.record}")
     return 0
