@@ -57,6 +57,10 @@ class Presence:
         if self._count[node, faction] == 0:
             self._strength[node, faction] = 0.0
 
+    def change(self, node: int, faction: int, strength: float) -> None:
+        """A unit standing at ``node`` gained or lost ``strength`` (the head count stays)."""
+        self._strength[node, faction] += strength
+
     @property
     def strength(self) -> np.ndarray:
         """Towns × factions personnel (read-only view)."""
@@ -90,10 +94,11 @@ class ForceUnit(CellAgent):
     @strength.setter
     def strength(self, value: float) -> None:
         """Report the change to the tally; a fall is a loss (fire, IEDs, supply wear), never a transfer."""
-        if self.cell is not None:
-            self.model.forces.add(self.cell.coordinate, self.faction, value - self._strength, 0)
-        if value < self._strength:
-            self.model.forces.lost[self.faction] += self._strength - value
+        old, forces = self._strength, self.model.forces
+        if self._mesa_cell is not None:
+            forces.change(self._mesa_cell.coordinate, self.faction, value - old)
+        if value < old:
+            forces.lost[self.faction] += old - value
         self._strength = value
 
     @property
@@ -116,7 +121,7 @@ class ForceUnit(CellAgent):
 
     @property
     def node(self) -> int:
-        return self.cell.coordinate
+        return self._mesa_cell.coordinate
 
     @property
     def idle(self) -> bool:
@@ -127,28 +132,45 @@ class ForceUnit(CellAgent):
         self.route = list(route)
         self.km_left = self.model.corridor_km(self.node, self.route[0]) if self.route else 0.0
 
+    @property
+    def busy_today(self) -> bool:
+        """Whether :meth:`step` has anything to do: travel, supply wear away from a hub, or retiring a remnant."""
+        return bool(self.route) or self._strength < 1.0 or (
+            self.faction in STATE and self.model.supply_wear[self._mesa_cell.coordinate] != 1.0)
+
     def step(self) -> None:
         """One day: supply wear for state forces, then travel along the route if any (the road's dangers
         were met before setting off, see ``roads.road_attacks``)."""
         m = self.model
         if self.faction in STATE:
-            self.strength *= 1.0 - m.p.supply_attrition * m.hub_km[self.node] / 100.0
+            self.strength *= m.supply_wear[self._mesa_cell.coordinate]
         if self.route:
             self.travel()
-        if self.strength < 1.0:
+        if self._strength < 1.0:
             m.retire(self)
 
     def travel(self) -> None:
         m = self.model
         days = 1.0
-        while self.route and days > 0:
-            speed = m.corridor_speed(self.node, self.route[0])
+        route = self.route
+        while route and days > 0:
+            _, speed = m.corridors[self._mesa_cell.coordinate, route[0]]
             need = self.km_left / speed
             if need > days:
                 self.km_left -= days * speed
                 return
             days -= need
-            self.move_to(m.grid[self.route.pop(0)])
-            self.km_left = m.corridor_km(self.node, self.route[0]) if self.route else 0.0
-        if not self.route:
+            self.move_to(m.grid[route.pop(0)])
+            self.km_left = m.corridors[self._mesa_cell.coordinate, route[0]][0] if route else 0.0
+        if not route:
             m.arrived(self)
+
+
+def step_units(model) -> None:
+    """The units' day (:meth:`ForceUnit.step`) in a random order, Mesa's ``shuffle_do`` draw for draw, skipping
+    the units with nothing to do (standing still where supply costs nothing)."""
+    units = list(model.agents_by_type[ForceUnit])
+    model.random.shuffle(units)
+    for u in units:
+        if u._mesa_cell is not None and u.busy_today:  # a unit retired earlier today is skipped, as in shuffle_do
+            u.step()
