@@ -158,10 +158,13 @@ class VacuumModel(mesa.Model):
         return min(self.hubs, key=lambda h: self.travel_days(v, h))
 
     def neighbour_sum(self, x: np.ndarray) -> np.ndarray:
-        """Sum over each town's neighbours of ``x`` (a vector or a towns × k array)."""
-        out = np.zeros_like(x, dtype=float)
-        np.add.at(out, self.edge_to, x[self.edge_from])
-        return out
+        """Sum over each town's neighbours of ``x`` (a vector or a towns × k array), added corridor by corridor."""
+        along = x[self.edge_from]
+        if along.ndim == 1:
+            return np.bincount(self.edge_to, weights=along, minlength=self.n)
+        k = along.shape[1]
+        cells = (self.edge_to[:, None] * k + np.arange(k)).ravel()
+        return np.bincount(cells, weights=along.ravel(), minlength=self.n * k).reshape(self.n, k)
 
     def neighbour_mean(self, x: np.ndarray) -> np.ndarray:
         s = self.neighbour_sum(x)
