@@ -49,6 +49,8 @@ class Presence:
     def __init__(self, n_towns: int):
         self._strength = np.zeros((n_towns, len(FACTIONS)))
         self._count = np.zeros((n_towns, len(FACTIONS)), dtype=int)
+        self._view = self._strength.view()  # one read-only window on the tally, always current
+        self._view.flags.writeable = False
         self.lost = [0.0] * len(FACTIONS)  # personnel lost so far: every fall in a unit's strength
 
     def add(self, node: int, faction: int, strength: float, units: int) -> None:
@@ -64,9 +66,7 @@ class Presence:
     @property
     def strength(self) -> np.ndarray:
         """Towns × factions personnel (read-only view)."""
-        view = self._strength.view()
-        view.flags.writeable = False
-        return view
+        return self._view
 
     @property
     def present(self) -> np.ndarray:
@@ -81,6 +81,7 @@ class ForceUnit(CellAgent):
         super().__init__(model)
         self.faction = faction
         self._strength = float(strength)
+        self.node: int | None = None  # the town it stands in (its cell's coordinate), None once off the map
         self.cell = cell
         self.task = task
         self.mission: Mission | None = None
@@ -109,6 +110,7 @@ class ForceUnit(CellAgent):
     def cell(self, cell) -> None:
         old = self._mesa_cell
         HasCell.cell.fset(self, cell)
+        self.node = None if cell is None else cell.coordinate
         if old is not cell:
             if old is not None:
                 self.model.forces.add(old.coordinate, self.faction, -self._strength, -1)
@@ -118,10 +120,6 @@ class ForceUnit(CellAgent):
     @property
     def name(self) -> str:
         return FACTIONS[self.faction]
-
-    @property
-    def node(self) -> int:
-        return self._mesa_cell.coordinate
 
     @property
     def idle(self) -> bool:
