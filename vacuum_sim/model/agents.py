@@ -4,7 +4,8 @@ Towns are the nodes of Mesa's network; their state (influence, grievance, contro
 lives in the model's arrays so that it updates as whole vectors each day.  Who stands
 where with what strength is the units' own state: :class:`ForceUnit` reports every
 change of its strength or position to the model's :class:`Presence` tally (``model.forces``), so the
-tally can never be read stale.
+tally can never be read stale (the day's supply wear, which scales every state unit at once, scales the
+tally at once too: :func:`step_units`).
 """
 
 from __future__ import annotations
@@ -58,6 +59,15 @@ class Presence:
         self._count[node, faction] += units
         if self._count[node, faction] == 0:
             self._strength[node, faction] = 0.0
+
+    def wear(self, factions: tuple[int, ...], keep: np.ndarray) -> None:
+        """Every unit of ``factions`` kept the share ``keep[town]`` of its strength: the tally follows, the rest is lost."""
+        cols = list(factions)
+        before = self._strength[:, cols]
+        after = before * keep[:, None]
+        self._strength[:, cols] = after
+        for f, loss in zip(cols, (before - after).sum(axis=0).tolist(), strict=True):
+            self.lost[f] += loss
 
     def change(self, node: int, faction: int, strength: float) -> None:
         """A unit standing at ``node`` gained or lost ``strength`` (the head count stays)."""
@@ -130,45 +140,41 @@ class ForceUnit(CellAgent):
         self.route = list(route)
         self.km_left = self.model.corridor_km(self.node, self.route[0]) if self.route else 0.0
 
-    @property
-    def busy_today(self) -> bool:
-        """Whether :meth:`step` has anything to do: travel, supply wear away from a hub, or retiring a remnant."""
-        return bool(self.route) or self._strength < 1.0 or (
-            self.faction in STATE and self.model.supply_wear[self._mesa_cell.coordinate] != 1.0)
-
-    def step(self) -> None:
-        """One day: supply wear for state forces, then travel along the route if any (the road's dangers
-        were met before setting off, see ``roads.road_attacks``)."""
-        m = self.model
-        if self.faction in STATE:
-            self.strength *= m.supply_wear[self._mesa_cell.coordinate]
-        if self.route:
-            self.travel()
-        if self._strength < 1.0:
-            m.retire(self)
-
     def travel(self) -> None:
+        """One day on the road (the road's dangers were met before setting off, see ``roads.road_attacks``)."""
         m = self.model
         days = 1.0
         route = self.route
         while route and days > 0:
-            _, speed = m.corridors[self._mesa_cell.coordinate, route[0]]
+            _, speed = m.corridors[self.node, route[0]]
             need = self.km_left / speed
             if need > days:
                 self.km_left -= days * speed
                 return
             days -= need
             self.move_to(m.grid[route.pop(0)])
-            self.km_left = m.corridors[self._mesa_cell.coordinate, route[0]][0] if route else 0.0
+            self.km_left = m.corridors[self.node, route[0]][0] if route else 0.0
         if not route:
             m.arrived(self)
 
 
 def step_units(model) -> None:
-    """The units' day (:meth:`ForceUnit.step`) in a random order, Mesa's ``shuffle_do`` draw for draw, skipping
-    the units with nothing to do (standing still where supply costs nothing)."""
-    units = list(model.agents_by_type[ForceUnit])
-    model.random.shuffle(units)
-    for u in units:
-        if u._mesa_cell is not None and u.busy_today:  # a unit retired earlier today is skipped, as in shuffle_do
-            u.step()
+    """The units' day: supply wear on every state unit (a remnant under one person is retired), then the units on
+    the road travel (:meth:`ForceUnit.travel`) in a random order, which decides who reaches a town first."""
+    keep = model.supply_wear.tolist()
+    moving, remnants = [], []
+    for u in model.agents_by_type[ForceUnit]:
+        if u.faction in STATE:
+            u._strength *= keep[u.node]  # the tally follows below, for all units at once
+            if u._strength < 1.0:
+                remnants.append(u)
+                continue
+        if u.route:
+            moving.append(u)
+    model.forces.wear(STATE, model.supply_wear)
+    for u in remnants:
+        model.retire(u)
+    model.random.shuffle(moving)
+    for u in moving:
+        if u.node is not None:  # not retired by an earlier arrival today
+            u.travel()
