@@ -52,13 +52,16 @@ class Presence:
         self._count = np.zeros((n_towns, len(FACTIONS)), dtype=int)
         self._view = self._strength.view()  # one read-only window on the tally, always current
         self._view.flags.writeable = False
+        self._flat_strength, self._flat_count = self._strength.reshape(-1), self._count.reshape(-1)  # fast scalars
         self.lost = [0.0] * len(FACTIONS)  # personnel lost so far: every fall in a unit's strength
 
     def add(self, node: int, faction: int, strength: float, units: int) -> None:
-        self._strength[node, faction] += strength
-        self._count[node, faction] += units
-        if self._count[node, faction] == 0:
-            self._strength[node, faction] = 0.0
+        i = node * len(FACTIONS) + faction
+        self._flat_strength[i] += strength
+        count = self._flat_count[i] + units
+        self._flat_count[i] = count
+        if count == 0:
+            self._flat_strength[i] = 0.0
 
     def wear(self, factions: tuple[int, ...], keep: np.ndarray) -> None:
         """Every unit of ``factions`` kept the share ``keep[town]`` of its strength: the tally follows, the rest is lost."""
@@ -71,7 +74,7 @@ class Presence:
 
     def change(self, node: int, faction: int, strength: float) -> None:
         """A unit standing at ``node`` gained or lost ``strength`` (the head count stays)."""
-        self._strength[node, faction] += strength
+        self._flat_strength[node * len(FACTIONS) + faction] += strength
 
     @property
     def strength(self) -> np.ndarray:

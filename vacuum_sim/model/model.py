@@ -57,6 +57,7 @@ class VacuumModel(mesa.Model):
         self.day = 0
 
         deployment.build_space(self)
+        self._edge_cells: dict[int, np.ndarray] = {}  # see neighbour_sum
         self.corridors = {(u, v): (d["km"], d["speed"]) for u, v, d in self.grid.G.edges(data=True)}
         self.corridors |= {(v, u): kmv for (u, v), kmv in self.corridors.items()}  # (km, speed) both ways
         # The share of its strength a state unit keeps each day in each town (supply_attrition per 100 km from a hub).
@@ -163,8 +164,9 @@ class VacuumModel(mesa.Model):
         if along.ndim == 1:
             return np.bincount(self.edge_to, weights=along, minlength=self.n)
         k = along.shape[1]
-        cells = (self.edge_to[:, None] * k + np.arange(k)).ravel()
-        return np.bincount(cells, weights=along.ravel(), minlength=self.n * k).reshape(self.n, k)
+        if k not in self._edge_cells:  # (corridor end, column) -> flat index of towns × k
+            self._edge_cells[k] = (self.edge_to[:, None] * k + np.arange(k)).ravel()
+        return np.bincount(self._edge_cells[k], weights=along.ravel(), minlength=self.n * k).reshape(self.n, k)
 
     def neighbour_mean(self, x: np.ndarray) -> np.ndarray:
         s = self.neighbour_sum(x)
