@@ -253,16 +253,19 @@ METRICS: tuple[str, ...] = tuple(x.name for fam in REGISTRY for x in fam.metrics
 BY_NAME: dict[str, Metric] = {x.name: x for fam in REGISTRY for x in fam.metrics}
 
 
-def daily(model) -> np.ndarray:
-    """Today's value of every metric in :data:`METRICS`, in that order."""
-    row = np.empty(len(METRICS))
+def daily(model, row: np.ndarray | None = None) -> np.ndarray:
+    """Today's value of every metric in :data:`METRICS`, in that order (written into ``row`` if given).
+
+    Each family returns a flat sequence of its columns' values (a list or a 1-d array)."""
+    row = np.empty(len(METRICS)) if row is None else row
     i = 0
     for fam in REGISTRY:
-        values = np.asarray(fam.compute(model), dtype=float).ravel()
-        if len(values) != len(fam.metrics):
-            raise RuntimeError(f"{fam.compute.__name__} gave {len(values)} values for {len(fam.metrics)} metrics")
-        row[i:i + len(values)] = values
-        i += len(values)
+        values = fam.compute(model)
+        n = len(fam.metrics)
+        if len(values) != n:
+            raise RuntimeError(f"{fam.compute.__name__} gave {len(values)} values for {n} metrics")
+        row[i:i + n] = values
+        i += n
     return row
 
 
@@ -282,7 +285,7 @@ class History:
         self.rows = 0
 
     def record(self, model) -> None:
-        self.values[self.rows] = daily(model)
+        daily(model, self.values[self.rows])
         self.control[self.rows] = model.controller
         self.rows += 1
 
