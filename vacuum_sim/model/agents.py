@@ -65,11 +65,10 @@ class Presence:
 
     def wear(self, factions: tuple[int, ...], keep: np.ndarray) -> None:
         """Every unit of ``factions`` kept the share ``keep[town]`` of its strength: the tally follows, the rest is lost."""
-        cols = list(factions)
-        before = self._strength[:, cols]
+        before = self._strength[:, factions]
         after = before * keep[:, None]
-        self._strength[:, cols] = after
-        for f, loss in zip(cols, (before - after).sum(axis=0).tolist(), strict=True):
+        self._strength[:, factions] = after
+        for f, loss in zip(factions, (before - after).sum(axis=0).tolist(), strict=True):
             self.lost[f] += loss
 
     def change(self, node: int, faction: int, strength: float) -> None:
