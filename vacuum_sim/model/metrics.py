@@ -74,11 +74,15 @@ def _zone_onehot(m) -> np.ndarray:
     return m.zone[:, None] == np.arange(len(ZONES))
 
 
-def _held_by(m, labels) -> np.ndarray:
-    """Towns whose controller is one of ``labels`` (a lookup table: np.isin is slow on small arrays)."""
+def _labels(*labels) -> np.ndarray:
+    """A lookup table over control labels, true for ``labels`` (``TABLE[controller]``: np.isin is slow on small arrays)."""
     table = np.zeros(len(CONTROL_LABELS), dtype=bool)
     table[list(labels)] = True
-    return table[m.controller]
+    return table
+
+
+STATE_HELD = _labels(*STATE)
+GROUPS_ACTIVE = _labels(*ARMED_GROUPS, CONTROL_LABELS.index("contested"))
 
 
 def _by_control_zone(m, weights=None) -> np.ndarray:
@@ -146,9 +150,8 @@ def _capacity(m):
 def contested(m) -> np.ndarray:
     """Towns where armed groups are active: held or contested by them, with their fighters, or their influence
     at the army's own counter-insurgency threshold (``ct_target_min``)."""
-    groups = list(ARMED_GROUPS)
-    held = _held_by(m, [*groups, CONTROL_LABELS.index("contested")])
-    return held | (m.presence[:, groups] > 0).any(axis=1) | (m.influence.max(axis=1) >= m.p.ct_target_min)
+    return (GROUPS_ACTIVE[m.controller] | (m.presence[:, ARMED_GROUPS] > 0).any(axis=1)
+            | (m.influence.max(axis=1) >= m.p.ct_target_min))
 
 
 def needed_troops(m) -> float:
@@ -158,7 +161,7 @@ def needed_troops(m) -> float:
 
 def un_footprint(m) -> float:
     """Troops to garrison every army base and every vacated UN camp (to the UN's own strength there)."""
-    bases = m.is_army_base | (_held_by(m, STATE) & (m.presence[:, FAMA] > 0))
+    bases = m.is_army_base | (STATE_HELD[m.controller] & (m.presence[:, FAMA] > 0))
     needed = m.p.garrison_size * (bases & ~m.vacated).sum()
     vacated = m.vacated[m.un_site_nodes]
     needed += np.maximum(m.p.garrison_size, m.un_site_troops[vacated]).sum()
