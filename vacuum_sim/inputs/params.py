@@ -290,8 +290,6 @@ class Params:
     (:attr:`effectiveness`, :attr:`abuse_rate`), so that every use of a parameter can be found by its name.
     """
 
-    __slots__ = ("_values", "abuse_rate", "effectiveness")
-
     def __init__(self, values: Mapping | None = None):
         given = dict(values or {})
         for name in given:
@@ -299,6 +297,7 @@ class Params:
                 raise UnknownParameter(name)
         checked = {p.name: p.check(given.get(p.name, p.default)) for p in PARAMS}
         object.__setattr__(self, "_values", checked)
+        vars(self).update(checked)  # plain attributes, read at dict speed; __getattr__ sees only unknown names
         by_faction = {
             "effectiveness": {"FAMa": checked["effectiveness_fama"], "Wagner": checked["effectiveness_wagner"],
                               "UN": checked["effectiveness_un"], "JNIM": checked["effectiveness_jnim"],

@@ -4,7 +4,8 @@ Towns are the nodes of Mesa's network; their state (influence, grievance, contro
 lives in the model's arrays so that it updates as whole vectors each day.  Who stands
 where with what strength is the units' own state: :class:`ForceUnit` reports every
 change of its strength or position to the model's :class:`Presence` tally (``model.forces``), so the
-tally can never be read stale.
+tally can never be read stale (the day's supply wear, which scales every state unit at once, scales the
+tally at once too: :func:`step_units`).
 """
 
 from __future__ import annotations
@@ -49,20 +50,35 @@ class Presence:
     def __init__(self, n_towns: int):
         self._strength = np.zeros((n_towns, len(FACTIONS)))
         self._count = np.zeros((n_towns, len(FACTIONS)), dtype=int)
+        self._view = self._strength.view()  # one read-only window on the tally, always current
+        self._view.flags.writeable = False
+        self._flat_strength, self._flat_count = self._strength.reshape(-1), self._count.reshape(-1)  # fast scalars
         self.lost = [0.0] * len(FACTIONS)  # personnel lost so far: every fall in a unit's strength
 
     def add(self, node: int, faction: int, strength: float, units: int) -> None:
-        self._strength[node, faction] += strength
-        self._count[node, faction] += units
-        if self._count[node, faction] == 0:
-            self._strength[node, faction] = 0.0
+        i = node * len(FACTIONS) + faction
+        self._flat_strength[i] += strength
+        count = self._flat_count[i] + units
+        self._flat_count[i] = count
+        if count == 0:
+            self._flat_strength[i] = 0.0
+
+    def wear(self, factions: tuple[int, ...], keep: np.ndarray) -> None:
+        """Every unit of ``factions`` kept the share ``keep[town]`` of its strength: the tally follows, the rest is lost."""
+        before = self._strength[:, factions]
+        after = before * keep[:, None]
+        self._strength[:, factions] = after
+        for f, loss in zip(factions, (before - after).sum(axis=0).tolist(), strict=True):
+            self.lost[f] += loss
+
+    def change(self, node: int, faction: int, strength: float) -> None:
+        """A unit standing at ``node`` gained or lost ``strength`` (the head count stays)."""
+        self._flat_strength[node * len(FACTIONS) + faction] += strength
 
     @property
     def strength(self) -> np.ndarray:
         """Towns × factions personnel (read-only view)."""
-        view = self._strength.view()
-        view.flags.writeable = False
-        return view
+        return self._view
 
     @property
     def present(self) -> np.ndarray:
@@ -77,6 +93,7 @@ class ForceUnit(CellAgent):
         super().__init__(model)
         self.faction = faction
         self._strength = float(strength)
+        self.node: int | None = None  # the town it stands in (its cell's coordinate), None once off the map
         self.cell = cell
         self.task = task
         self.mission: Mission | None = None
@@ -90,10 +107,11 @@ class ForceUnit(CellAgent):
     @strength.setter
     def strength(self, value: float) -> None:
         """Report the change to the tally; a fall is a loss (fire, IEDs, supply wear), never a transfer."""
-        if self.cell is not None:
-            self.model.forces.add(self.cell.coordinate, self.faction, value - self._strength, 0)
-        if value < self._strength:
-            self.model.forces.lost[self.faction] += self._strength - value
+        old, forces = self._strength, self.model.forces
+        if self._mesa_cell is not None:
+            forces.change(self._mesa_cell.coordinate, self.faction, value - old)
+        if value < old:
+            forces.lost[self.faction] += old - value
         self._strength = value
 
     @property
@@ -104,6 +122,7 @@ class ForceUnit(CellAgent):
     def cell(self, cell) -> None:
         old = self._mesa_cell
         HasCell.cell.fset(self, cell)
+        self.node = None if cell is None else cell.coordinate
         if old is not cell:
             if old is not None:
                 self.model.forces.add(old.coordinate, self.faction, -self._strength, -1)
@@ -115,10 +134,6 @@ class ForceUnit(CellAgent):
         return FACTIONS[self.faction]
 
     @property
-    def node(self) -> int:
-        return self.cell.coordinate
-
-    @property
     def idle(self) -> bool:
         return self.mission is None and not self.route and self.task in (RESERVE, GARRISON)
 
@@ -127,28 +142,41 @@ class ForceUnit(CellAgent):
         self.route = list(route)
         self.km_left = self.model.corridor_km(self.node, self.route[0]) if self.route else 0.0
 
-    def step(self) -> None:
-        """One day: supply wear for state forces, then travel along the route if any (the road's dangers
-        were met before setting off, see ``roads.road_attacks``)."""
-        m = self.model
-        if self.faction in STATE:
-            self.strength *= 1.0 - m.p.supply_attrition * m.hub_km[self.node] / 100.0
-        if self.route:
-            self.travel()
-        if self.strength < 1.0:
-            m.retire(self)
-
     def travel(self) -> None:
+        """One day on the road (the road's dangers were met before setting off, see ``roads.road_attacks``)."""
         m = self.model
         days = 1.0
-        while self.route and days > 0:
-            speed = m.corridor_speed(self.node, self.route[0])
+        route = self.route
+        while route and days > 0:
+            _, speed = m.corridors[self.node, route[0]]
             need = self.km_left / speed
             if need > days:
                 self.km_left -= days * speed
                 return
             days -= need
-            self.move_to(m.grid[self.route.pop(0)])
-            self.km_left = m.corridor_km(self.node, self.route[0]) if self.route else 0.0
-        if not self.route:
+            self.move_to(m.grid[route.pop(0)])
+            self.km_left = m.corridors[self.node, route[0]][0] if route else 0.0
+        if not route:
             m.arrived(self)
+
+
+def step_units(model) -> None:
+    """The units' day: supply wear on every state unit (a remnant under one person is retired), then the units on
+    the road travel (:meth:`ForceUnit.travel`) in a random order, which decides who reaches a town first."""
+    keep = model.supply_wear.tolist()
+    moving, remnants = [], []
+    for u in model.agents_by_type[ForceUnit]:
+        if u.faction in STATE:
+            u._strength *= keep[u.node]  # the tally follows below, for all units at once
+            if u._strength < 1.0:
+                remnants.append(u)
+                continue
+        if u.route:
+            moving.append(u)
+    model.forces.wear(STATE, model.supply_wear)
+    for u in remnants:
+        model.retire(u)
+    model.random.shuffle(moving)
+    for u in moving:
+        if u.node is not None:  # not retired by an earlier arrival today
+            u.travel()

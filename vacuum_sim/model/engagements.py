@@ -101,10 +101,13 @@ def contacts(model) -> None:
     """Hostile forces standing in one town with no fight under way there: an engagement opens."""
     present = model.forces.present
     pairs = [(f, g) for f, g in combinations(range(len(FACTIONS)), 2) if model.hostile(f, g)]
-    towns = set()
+    enmity = np.zeros((len(FACTIONS), len(FACTIONS)), dtype=int)
     for f, g in pairs:
-        towns.update(np.flatnonzero(present[:, f] & present[:, g]).tolist())
-    for v in sorted(towns - model.fights.keys()):
+        enmity[f, g] = enmity[g, f] = 1
+    meeting = (present & (present.astype(int) @ enmity > 0)).any(axis=1)  # a faction there with an enemy there
+    for v in np.flatnonzero(meeting).tolist():
+        if v in model.fights:
+            continue
         here = {u.faction for u in standing(model, v)}
         pair = next(((f, g) for f, g in pairs if f in here and g in here), None)
         if pair is not None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -52,7 +53,7 @@ class ForceGeneration:
     @property
     def trainees(self) -> float:
         """State recruits in training or waiting to form a unit."""
-        return sum(n for _, n in self.training) + self.formed
+        return sum(map(itemgetter(1), self.training)) + self.formed
 
 
 def setup(model) -> None:

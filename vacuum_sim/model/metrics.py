@@ -74,8 +74,21 @@ def _zone_onehot(m) -> np.ndarray:
     return m.zone[:, None] == np.arange(len(ZONES))
 
 
-def _control_onehot(m) -> np.ndarray:
-    return m.controller[:, None] == np.arange(len(CONTROL_LABELS))
+def _labels(*labels) -> np.ndarray:
+    """A lookup table over control labels, true for ``labels`` (``TABLE[controller]``: np.isin is slow on small arrays)."""
+    table = np.zeros(len(CONTROL_LABELS), dtype=bool)
+    table[list(labels)] = True
+    return table
+
+
+STATE_HELD = _labels(*STATE)
+GROUPS_ACTIVE = _labels(*ARMED_GROUPS, CONTROL_LABELS.index("contested"))
+
+
+def _by_control_zone(m, weights=None) -> np.ndarray:
+    """Counts (or sums of ``weights``) of towns by controller × zone, raveled (zone varying fastest)."""
+    cells = m.controller.astype(np.intp) * len(ZONES) + m.zone
+    return np.bincount(cells, weights=weights, minlength=len(CONTROL_LABELS) * len(ZONES))
 
 
 @metric(each("new_ops_{z}", "State operations opened in the {z} that day", z=ZONES), "operations")
@@ -90,19 +103,19 @@ def _vacated(m):
 
 @metric(each("n_vacated_held_{h}", "Vacated UN camps held by {h} ('state': army or Wagner; 'contested': disputed)", h=VACATED_HOLDERS), "bases")
 def _vacated_held(m):
-    ctrl = m.controller
-    holder = np.select([np.isin(ctrl, STATE), ctrl == JNIM, ctrl == CSP, ctrl == ISSP], [0, 1, 2, 3], 4)
-    return [(m.vacated & (holder == h)).sum() for h in range(len(VACATED_HOLDERS))]
+    held = np.bincount(m.controller[m.vacated], minlength=len(CONTROL_LABELS))
+    named = [held[FAMA] + held[WAGNER], held[JNIM], held[CSP], held[ISSP]]
+    return [*named, m.vacated.sum() - sum(named)]
 
 
 @metric(each("n_towns_{c}_{z}", "Towns in the {z} held by {c}", c=CONTROL_LABELS, z=ZONES), "towns")
 def _towns(m):
-    return (_control_onehot(m)[:, :, None] & _zone_onehot(m)[:, None, :]).sum(axis=0).ravel()
+    return _by_control_zone(m)
 
 
 @metric(each("n_pop_{c}_{z}", "Inhabitants of the towns in the {z} held by {c}", c=CONTROL_LABELS, z=ZONES), "people")
 def _population(m):
-    return np.einsum("n,nc,nz->cz", m.population, _control_onehot(m), _zone_onehot(m)).ravel()
+    return _by_control_zone(m, m.population)  # whole inhabitants: the sums are exact in any order
 
 
 def _per_1000(m, factions) -> list[float]:
@@ -137,9 +150,8 @@ def _capacity(m):
 def contested(m) -> np.ndarray:
     """Towns where armed groups are active: held or contested by them, with their fighters, or their influence
     at the army's own counter-insurgency threshold (``ct_target_min``)."""
-    groups = list(ARMED_GROUPS)
-    held = np.isin(m.controller, [*groups, CONTROL_LABELS.index("contested")])
-    return held | (m.presence[:, groups] > 0).any(axis=1) | (m.influence.max(axis=1) >= m.p.ct_target_min)
+    return (GROUPS_ACTIVE[m.controller] | (m.presence[:, ARMED_GROUPS] > 0).any(axis=1)
+            | (m.influence.max(axis=1) >= m.p.ct_target_min))
 
 
 def needed_troops(m) -> float:
@@ -149,7 +161,7 @@ def needed_troops(m) -> float:
 
 def un_footprint(m) -> float:
     """Troops to garrison every army base and every vacated UN camp (to the UN's own strength there)."""
-    bases = m.is_army_base | (np.isin(m.controller, STATE) & (m.presence[:, FAMA] > 0))
+    bases = m.is_army_base | (STATE_HELD[m.controller] & (m.presence[:, FAMA] > 0))
     needed = m.p.garrison_size * (bases & ~m.vacated).sum()
     vacated = m.vacated[m.un_site_nodes]
     needed += np.maximum(m.p.garrison_size, m.un_site_troops[vacated]).sum()
@@ -244,16 +256,19 @@ METRICS: tuple[str, ...] = tuple(x.name for fam in REGISTRY for x in fam.metrics
 BY_NAME: dict[str, Metric] = {x.name: x for fam in REGISTRY for x in fam.metrics}
 
 
-def daily(model) -> np.ndarray:
-    """Today's value of every metric in :data:`METRICS`, in that order."""
-    row = np.empty(len(METRICS))
+def daily(model, row: np.ndarray | None = None) -> np.ndarray:
+    """Today's value of every metric in :data:`METRICS`, in that order (written into ``row`` if given).
+
+    Each family returns a flat sequence of its columns' values (a list or a 1-d array)."""
+    row = np.empty(len(METRICS)) if row is None else row
     i = 0
     for fam in REGISTRY:
-        values = np.asarray(fam.compute(model), dtype=float).ravel()
-        if len(values) != len(fam.metrics):
-            raise RuntimeError(f"{fam.compute.__name__} gave {len(values)} values for {len(fam.metrics)} metrics")
-        row[i:i + len(values)] = values
-        i += len(values)
+        values = fam.compute(model)
+        n = len(fam.metrics)
+        if len(values) != n:
+            raise RuntimeError(f"{fam.compute.__name__} gave {len(values)} values for {n} metrics")
+        row[i:i + n] = values
+        i += n
     return row
 
 
@@ -273,7 +288,7 @@ class History:
         self.rows = 0
 
     def record(self, model) -> None:
-        self.values[self.rows] = daily(model)
+        daily(model, self.values[self.rows])
         self.control[self.rows] = model.controller
         self.rows += 1
 

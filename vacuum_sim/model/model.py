@@ -33,7 +33,7 @@ from vacuum_sim.model import (
     state_command,
     withdrawal,
 )
-from vacuum_sim.model.agents import ForceUnit, Mission, Presence
+from vacuum_sim.model.agents import ForceUnit, Mission, Presence, step_units
 
 # Independent random streams, one per random process, so that two scenarios run
 # with the same seed differ only where their parameters matter (common random numbers).
@@ -57,6 +57,11 @@ class VacuumModel(mesa.Model):
         self.day = 0
 
         deployment.build_space(self)
+        self._edge_cells: dict[int, np.ndarray] = {}  # see neighbour_sum
+        self.corridors = {(u, v): (d["km"], d["speed"]) for u, v, d in self.grid.G.edges(data=True)}
+        self.corridors |= {(v, u): kmv for (u, v), kmv in self.corridors.items()}  # (km, speed) both ways
+        # The share of its strength a state unit keeps each day in each town (supply_attrition per 100 km from a hub).
+        self.supply_wear = 1.0 - self.p.supply_attrition * self.hub_km / 100.0
         deployment.build_towns(self)
         self.forces = Presence(self.n)
         self.closures = withdrawal.closure_days(self)
@@ -92,7 +97,7 @@ class VacuumModel(mesa.Model):
         state_command.state_operations(self)
         group_command.armed_group_attacks(self)
         roads.road_attacks(self)  # IEDs and ambushes on the columns setting off
-        self.agents_by_type[ForceUnit].shuffle_do("step")  # supply wear, travel
+        step_units(self)  # supply wear, travel
         atrocities.operations_among_civilians(self)
         missions.assaults(self)
         relations.insurgent_clashes(self)
@@ -136,10 +141,7 @@ class VacuumModel(mesa.Model):
         return self.presence[:, FAMA] + self.presence[:, WAGNER] > 0
 
     def corridor_km(self, u: int, v: int) -> float:
-        return self.grid.G.edges[u, v]["km"]
-
-    def corridor_speed(self, u: int, v: int) -> float:
-        return self.grid.G.edges[u, v]["speed"]
+        return self.corridors[u, v][0]
 
     def route(self, a: int, b: int) -> list[int]:
         """Fastest route from ``a`` to ``b`` (excluding ``a``)."""
@@ -157,10 +159,14 @@ class VacuumModel(mesa.Model):
         return min(self.hubs, key=lambda h: self.travel_days(v, h))
 
     def neighbour_sum(self, x: np.ndarray) -> np.ndarray:
-        """Sum over each town's neighbours of ``x`` (a vector or a towns × k array)."""
-        out = np.zeros_like(x, dtype=float)
-        np.add.at(out, self.edge_to, x[self.edge_from])
-        return out
+        """Sum over each town's neighbours of ``x`` (a vector or a towns × k array), added corridor by corridor."""
+        along = x[self.edge_from]
+        if along.ndim == 1:
+            return np.bincount(self.edge_to, weights=along, minlength=self.n)
+        k = along.shape[1]
+        if k not in self._edge_cells:  # (corridor end, column) -> flat index of towns × k
+            self._edge_cells[k] = (self.edge_to[:, None] * k + np.arange(k)).ravel()
+        return np.bincount(self._edge_cells[k], weights=along.ravel(), minlength=self.n * k).reshape(self.n, k)
 
     def neighbour_mean(self, x: np.ndarray) -> np.ndarray:
         s = self.neighbour_sum(x)

@@ -28,13 +28,13 @@ def update_influence(model) -> None:
     population backs them more; state forces erode it as far as civilians inform them."""
     p, g = model.p, model.grievance
     inf = model.influence
-    favour = (1 + p.grievance_influence * (g[:, [AGAINST_STATE]] - g[:, AGAINST_STATE + 1:])).clip(min=0.0)
-    present = model.presence[:, list(ARMED_GROUPS)] > 0
+    favour = np.maximum(1 + p.grievance_influence * (g[:, [AGAINST_STATE]] - g[:, AGAINST_STATE + 1:]), 0.0)
+    present = model.presence[:, ARMED_GROUPS] > 0
     inf += p.insurgent_growth * favour * present * (1 - inf)
     inf *= 1 - p.influence_decay * ~present
-    inf += p.influence_spread * favour * (model.neighbour_mean(inf) - inf).clip(min=0)
+    inf += p.influence_spread * favour * np.maximum(model.neighbour_mean(inf) - inf, 0.0)
     inf *= 1 - p.garrison_suppression * (informants(model) * model.state_present())[:, None]
-    inf.clip(0.0, 1.0, out=inf)
+    np.minimum(np.maximum(inf, 0.0, out=inf), 1.0, out=inf)  # np.clip's own overhead is larger on small arrays
 
 
 def operation_cut(model, v: int) -> None:
