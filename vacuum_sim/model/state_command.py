@@ -6,7 +6,7 @@ The junta's doctrine is one lever, ``reclaim_weight`` (0: protect the towns only
     value(v) = reclaim_weight × reclaim(v) + (1 − reclaim_weight) × protect(v)
 
 - ``reclaim(v)`` is 1 for a vacated UN camp the state does not hold, an army base lost (the army no longer stands
-  there) and, once the rebels are at war, a town they hold;
+  there and an armed group holds or contests the town) and, once the rebels are at war, a town they hold;
 - ``protect(v)`` is the threat hostile armed groups pose to the town's people: their influence in the town or, if
   larger, on average next to it (from ``ct_target_min`` up) × pop / (pop + ``protect_pop``).  While the 2015 accord
   holds, the army's counter-insurgency keeps out of the rebels' zone (reclaiming a vacated camp is not excluded).
@@ -27,12 +27,13 @@ import math
 
 import numpy as np
 
-from vacuum_sim.factions import ARMED_GROUPS, CSP, FACTIONS, FAMA, GROUP_COLUMN, STATE, WAGNER
+from vacuum_sim.factions import ARMED_GROUPS, CONTESTED, CSP, FACTIONS, FAMA, GROUP_COLUMN, STATE, WAGNER
 from vacuum_sim.inputs.params import DAYS_PER_MONTH
 from vacuum_sim.model import missions
 from vacuum_sim.model.agents import CONVOY, GARRISON, OPERATION, RESERVE, Mission
 
 GROUPS = list(ARMED_GROUPS)
+LOST_TO = [*ARMED_GROUPS, CONTESTED]  # a base is lost when an armed group holds or contests its town
 
 
 def setup(model) -> None:
@@ -74,8 +75,10 @@ def protect(model) -> np.ndarray:
 
 
 def reclaim(model, held: np.ndarray) -> np.ndarray:
-    """1 for a vacated camp or a lost army base the state does not hold, and a rebel-held town at war."""
-    out = ~held & (model.vacated | model.is_army_base)
+    """1 for a vacated camp the state does not hold, an army base lost (the army gone, an armed group holding or
+    contesting the town), and a rebel-held town at war."""
+    lost = model.is_army_base & np.isin(model.controller, LOST_TO)
+    out = ~held & (model.vacated | lost)
     if model.csp_at_war:
         out |= model.controller == CSP
     return out.astype(float)
