@@ -30,8 +30,9 @@ def vacate(m: VacuumModel, town: str) -> int:
 
 def launch(m: VacuumModel) -> bool:
     """One launch decision of the command, as in ``state_operations``."""
+    claim = state_command.reclaim(m, m.state_present())
     return state_command.launch_best(m, m.streams["command"], state_command.idle_reserves(m),
-                                     state_command.target_values(m), state_command.expected_resistance(m))
+                                     state_command.target_values(m, claim), state_command.expected_resistance(m), claim)
 
 
 def test_the_doctrine_picks_a_vacated_base_at_1_and_a_threatened_populous_town_at_0():
@@ -42,7 +43,7 @@ def test_the_doctrine_picks_a_vacated_base_at_1_and_a_threatened_populous_town_a
         tessalit = vacate(m, "Tessalit")
         for town in ("Mopti", "Ogossagou"):
             m.influence[m.mali.node(town), GROUP_COLUMN[JNIM]] = 0.6
-        value = state_command.target_values(m)
+        value = state_command.target_values(m, state_command.reclaim(m, m.state_present()))
         assert m.names[int(np.argmax(value))] == expected
         assert value[m.mali.node("Mopti")] > value[m.mali.node("Ogossagou")] or weight == 1.0
         # The accord keeps counter-insurgency out of the rebels' zone, not the reclaiming of a vacated camp.

@@ -27,13 +27,23 @@ import math
 
 import numpy as np
 
-from vacuum_sim.factions import ARMED_GROUPS, CONTESTED, CSP, FACTIONS, FAMA, GROUP_COLUMN, STATE, WAGNER
+from vacuum_sim.factions import (
+    ARMED_GROUPS,
+    CONTESTED,
+    CONTROL_LABELS,
+    CSP,
+    FACTIONS,
+    FAMA,
+    GROUP_COLUMN,
+    STATE,
+    WAGNER,
+)
 from vacuum_sim.inputs.params import DAYS_PER_MONTH
 from vacuum_sim.model import missions
 from vacuum_sim.model.agents import CONVOY, GARRISON, OPERATION, RESERVE, Mission
 
 GROUPS = list(ARMED_GROUPS)
-LOST_TO = [*ARMED_GROUPS, CONTESTED]  # a base is lost when an armed group holds or contests its town
+LOST_TO = np.isin(np.arange(len(CONTROL_LABELS)), [*ARMED_GROUPS, CONTESTED])  # control labels of a lost base
 
 
 def setup(model) -> None:
@@ -51,9 +61,10 @@ def state_operations(model) -> None:
     if launches == 0:
         return
     reserves = idle_reserves(model)
-    value, resistance = target_values(model), expected_resistance(model)
+    claim = reclaim(model, model.state_present())
+    value, resistance = target_values(model, claim), expected_resistance(model)
     for _ in range(launches):
-        if not launch_best(model, rng, reserves, value, resistance):
+        if not launch_best(model, rng, reserves, value, resistance, claim):
             return
 
 
@@ -77,21 +88,22 @@ def protect(model) -> np.ndarray:
 def reclaim(model, held: np.ndarray) -> np.ndarray:
     """1 for a vacated camp the state does not hold, an army base lost (the army gone, an armed group holding or
     contesting the town), and a rebel-held town at war."""
-    lost = model.is_army_base & np.isin(model.controller, LOST_TO)
+    lost = model.is_army_base & LOST_TO[model.controller]
     out = ~held & (model.vacated | lost)
     if model.csp_at_war:
         out |= model.controller == CSP
     return out.astype(float)
 
 
-def target_values(model) -> np.ndarray:
-    """Today's value of each town as a target (0 where there is nothing to gain or the accord keeps the army out)."""
+def target_values(model, claim: np.ndarray) -> np.ndarray:
+    """Today's value of each town as a target (0 where there is nothing to gain or the accord keeps the army out),
+    given ``claim``, the towns to reclaim (:func:`reclaim`)."""
     p = model.p
     w = p.reclaim_weight
     guard = protect(model)
     if not model.csp_at_war:  # the 2015 accord: no counter-insurgency in the rebels' zone
         guard[(model.influence[:, GROUP_COLUMN[CSP]] >= p.rebel_zone_influence) | (model.controller == CSP)] = 0.0
-    value = w * reclaim(model, model.state_present()) + (1 - w) * guard
+    value = w * claim + (1 - w) * guard
     value[[m.target for m in model.missions]] = 0.0
     return value
 
@@ -114,7 +126,7 @@ def idle_reserves(model) -> dict[tuple[int, int], list]:
 # ---------------------------------------------------------------------------------------------- deciding
 
 
-def launch_best(model, rng, reserves: dict, value: np.ndarray, resistance: np.ndarray) -> bool:
+def launch_best(model, rng, reserves: dict, value: np.ndarray, resistance: np.ndarray, claim: np.ndarray) -> bool:
     """Launch one operation on the best target it can mass for, consolidating if short; False if it launched none."""
     p = model.p
     hubs = [i for i, h in enumerate(model.hubs) if reserves.get((FAMA, h))]
@@ -127,7 +139,7 @@ def launch_best(model, rng, reserves: dict, value: np.ndarray, resistance: np.nd
         need = p.attack_odds * resistance[v]
         columns = muster(model, reserves, int(v), need)
         if columns is not None:
-            send(model, int(v), columns, reserves, value)
+            send(model, int(v), columns, reserves, bool(claim[v]))
             value[v] = 0.0
             return True
         # Short: count the troops already coming back, then give up outposts for the rest (one army column at least).
@@ -169,7 +181,7 @@ def muster(model, reserves: dict, v: int, need: float) -> list[tuple[int, list]]
     return None
 
 
-def send(model, v: int, columns: list[tuple[int, list]], reserves: dict, value: np.ndarray) -> None:
+def send(model, v: int, columns: list[tuple[int, list]], reserves: dict, reclaiming: bool) -> None:
     """Dispatch the mission: one column goes straight; several assemble at the nearest hub, then go together."""
     p = model.p
     for _, units in columns:
@@ -179,7 +191,7 @@ def send(model, v: int, columns: list[tuple[int, list]], reserves: dict, value: 
     units = [u for _, us in columns for u in us]
     # Reclaim targets are held; elsewhere the army clears and holds when the reserves left still allow it.
     spare = sum(u.strength for (f, _), us in reserves.items() if f == FAMA for u in us)
-    hold = bool(reclaim(model, model.state_present())[v]) or spare >= p.operation_size + p.garrison_size
+    hold = reclaiming or spare >= p.operation_size + p.garrison_size
     mission = Mission(FAMA, v, origin, hold)
     if len(columns) == 1:
         missions.dispatch(model, mission, units, OPERATION)
