@@ -161,13 +161,17 @@ def massable(model, reserves: dict) -> tuple[float, float]:
 
 def muster(model, reserves: dict, v: int, need: float) -> list[tuple[int, list]] | None:
     """Columns (hub, units) from the hubs nearest ``v`` until their effective strength reaches ``need``
-    (at least one column); None if all the reserves cannot reach it.  Each column takes ``operation_size`` of
+    (at least one column), leaving each hub the reserve its own defence needs (:func:`hub_guard`); None if all
+    the reserves cannot reach it.  Each column takes ``operation_size`` of
     the army from one hub and up to ``wagner_per_operation`` of Wagner from its nearest reserves."""
     p, eff = model.p, model.p.effectiveness
     per_column = max(1, math.ceil(p.operation_size / p.unit_size))
     per_wagner = math.ceil(p.wagner_per_operation / p.unit_size)
     order = [model.hubs[i] for i in np.argsort(model.hub_days[:, v], kind="stable")]
     fama = {h: list(reserves.get((FAMA, h), ())) for h in order}
+    for h, keep in hub_guard(model, reserves).items():  # each hub keeps the reserve its own defence needs
+        while fama[h] and keep > 0:
+            keep -= fama[h].pop().strength * eff[FAMA]
     wagner = [u for h in order for u in reserves.get((WAGNER, h), ())]
     columns, own = [], 0.0
     for h in order:
@@ -179,6 +183,22 @@ def muster(model, reserves: dict, v: int, need: float) -> list[tuple[int, list]]
         if columns and own >= need:
             return columns
     return None
+
+
+def hub_guard(model, reserves: dict) -> dict[int, float]:
+    """Effective reserve each hub keeps back: with its garrison, fortified, as strong as the hostile fighters
+    standing within ``strike_reach`` of it (so that they cannot assault it at ``attack_odds``)."""
+    p, eff = model.p, model.p.effectiveness
+    hostile = hostile_groups(model)
+    enemy = model.presence[:, hostile] @ eff[hostile] if hostile else np.zeros(model.n)
+    out = {}
+    for h in model.hubs:
+        near = enemy[model.reach[h]].sum()
+        if near > 0:
+            garrison = model.presence[h, list(STATE)] @ eff[list(STATE)] - sum(
+                u.strength * eff[u.faction] for f in STATE for u in reserves.get((f, h), ()))
+            out[h] = near / p.fortification - garrison
+    return out
 
 
 def send(model, v: int, columns: list[tuple[int, list]], reserves: dict, reclaiming: bool) -> None:
