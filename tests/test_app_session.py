@@ -204,7 +204,7 @@ def test_replicates_report_the_lesson_numbers_over_seeds():
 
 
 def test_a_saved_run_is_the_run_on_screen(tmp_path):
-    settings = Settings.of_preset("wagner_surge", seed=4).with_lever("north_share", 0.5)
+    settings = Settings.of_preset("wagner_surge", seed=4).with_lever("reclaim_weight", 0.5)
     run = Run(settings)
     run.advance(21)
     folder = export.save(settings, run.day, root=tmp_path)

@@ -89,7 +89,7 @@ def _calibration_file(folder: Path, data: str | None, particles=30, generations=
 
 
 @pytest.mark.parametrize("edit, message", [
-    (("jnim_attack_rate = [0.005, 0.08]", "north_share = [0.1, 0.9]"), "priors.north_share: is a lever"),
+    (("jnim_attack_rate = [0.005, 0.08]", "reclaim_weight = [0.1, 0.9]"), "priors.reclaim_weight: is a lever"),
     (("jnim_attack_rate = [0.005, 0.08]", "jnim_attack_rate = [0.005, 2]"), "the parameter's range"),
     (("jnim_attack_rate = [0.005, 0.08]", "jnim_attack_rat = [0.005, 0.08]"), "priors.jnim_attack_rat: unknown"),
     (("days = 210", "days = 150"), "days: the pattern ops_centre_aug_oct ends on 2023-10-25"),
@@ -171,7 +171,7 @@ def test_sweep_draws_its_uncertainties_from_the_posterior(synthetic, tmp_path):
     study = tmp_path / "study"
     study.mkdir()
     (study / "experiment.toml").write_text('days = 20\nreplicates = 1\n[design]\ntype = "full_factorial"\n'
-                                           "[factors]\nnorth_share = { levels = [0.5, 0.85] }\n"
+                                           "[factors]\nreclaim_weight = { levels = [0.5, 0.9] }\n"
                                            '[output]\nmetrics = ["new_ops_north"]\n', encoding="utf-8")
     out = tmp_path / "sweep"
     assert main(["sweep", str(study), "--posterior", str(folder / "fit" / "posterior.json"), "--draws", "2",

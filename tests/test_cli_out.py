@@ -89,10 +89,10 @@ def test_a_killed_runs_leftover_is_visible_and_not_overwritten(tmp_path, capsys,
 
 def test_the_cli_writes_tables_figures_and_animation_and_records_the_overrides(tmp_path, capsys):
     out = tmp_path / "r"
-    assert main(["run", "no_wagner", "--days", "4", "--seed", "2", "--set", "north_share=0.5",
+    assert main(["run", "no_wagner", "--days", "4", "--seed", "2", "--set", "reclaim_weight=0.5",
                  "--set", "un_closures.Kidal=never", "--out", str(out)]) == 0
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
-    assert meta["overrides"] == ["north_share=0.5", "un_closures.Kidal=never"]
+    assert meta["overrides"] == ["reclaim_weight=0.5", "un_closures.Kidal=never"]
     assert meta["scenario"] == "no_wagner" and meta["seed"] == 2 and meta["days"] == 4
     figures = {p.name for p in (out / "figures").iterdir()}
     assert {"control_maps.png", "control_share.png", "capacity.png", "operations.png", "control.gif"} <= figures

@@ -76,7 +76,7 @@ def _refused(path, key, allowed, tmp_path, capsys):
 
 def test_bad_set_and_unknown_scenario_from_the_command_line(tmp_path):
     """Run as users do: a subprocess, exit status 2, no traceback, no output folder."""
-    for args in (["run", "historicl_2023"], ["run", "--set", "north_share=1.5"], ["run", "--set", "un_withdrawal=3"],
+    for args in (["run", "historicl_2023"], ["run", "--set", "reclaim_weight=1.5"], ["run", "--set", "un_withdrawal=3"],
                  ["run", "--set", "fama_manpower=inf"], ["run", "--set", "start_date=2023-04-01T00:00:00"]):
         out = tmp_path / "r"
         proc = subprocess.run([sys.executable, "-m", "vacuum_sim.cli", *args, "--out", str(out)],
@@ -90,7 +90,7 @@ def test_bad_set_and_unknown_scenario_from_the_command_line(tmp_path):
 
 
 def test_extends_names_a_bundled_scenario_or_a_path_from_the_extending_files_folder(tmp_path, monkeypatch):
-    (tmp_path / "base.toml").write_text('extends = "no_wagner"\n[params]\nnorth_share = 0.5\n', encoding="utf-8")
+    (tmp_path / "base.toml").write_text('extends = "no_wagner"\n[params]\nreclaim_weight = 0.5\n', encoding="utf-8")
     (tmp_path / "sibling.toml").write_text('extends = "base.toml"\n[params]\nops_per_month = 10.0\n', encoding="utf-8")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "child.toml").write_text('extends = "../sibling.toml"\ndays = 40\n', encoding="utf-8")
@@ -99,7 +99,7 @@ def test_extends_names_a_bundled_scenario_or_a_path_from_the_extending_files_fol
     monkeypatch.chdir(elsewhere)  # relative to the file, never to the working directory
     child = load_scenario(tmp_path / "sub" / "child.toml")
     assert child.name == "child" and child.days == 40
-    assert child.params["ops_per_month"] == 10.0 and child.params["north_share"] == 0.5
+    assert child.params["ops_per_month"] == 10.0 and child.params["reclaim_weight"] == 0.5
     assert child.params["wagner_manpower"] == 0  # from the bundled no_wagner, named bare
     (elsewhere / "no_wagner.toml").write_text('[params]\nwagner_manpower = 7\n', encoding="utf-8")
     assert load_scenario(tmp_path / "base.toml").params["wagner_manpower"] == 0  # a bare name is never a local file

@@ -49,7 +49,7 @@ def sweep_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("study")
     (folder / "experiment.toml").write_text(
         'days = 60\nreplicates = 1\n[design]\ntype = "full_factorial"\n[factors]\n'
-        "fama_manpower = { levels = [6000, 12000] }\nnorth_share = { levels = [0.3, 0.85] }\n"
+        "fama_manpower = { levels = [6000, 12000] }\nreclaim_weight = { levels = [0.3, 0.9] }\n"
         '[output]\nmetrics = ["n_towns_*_centre", "new_ops_*"]\nevery = 30\n', encoding="utf-8")
     sweep(folder, out=folder / "sweep", workers=1, progress=False)
     return folder / "sweep"
@@ -187,7 +187,7 @@ def test_sweep_figures_name_factors_and_outcomes_in_plain_words(sweep_dir, tmp_p
     from vacuum_sim.sweeps import analysis
 
     runs = analysis.outcome(analysis.load(sweep_dir, ["frac_towns_JNIM_centre"]), "frac_towns_JNIM_centre")
-    phase = sweep_figures.phase_diagram(runs, "fama_manpower", "north_share", "frac_towns_JNIM_centre")
+    phase = sweep_figures.phase_diagram(runs, "fama_manpower", "reclaim_weight", "frac_towns_JNIM_centre")
     bands = sweep_figures.outcome_bands(analysis.bands(analysis.load(sweep_dir, ["new_ops_north"]), "new_ops_north"),
                                         "fama_manpower", "new_ops_north")
     for fig in (phase, bands):

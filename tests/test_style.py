@@ -69,4 +69,4 @@ def test_numbers_read_as_a_person_writes_them():
     assert [style.number_text(v) for v in (12449.0, 2813.7, 0.05555, 0.0)] == ["12,400", "2,810", "0.0556", "0"]
     assert [style.level_text(v) for v in (12000, 0.85, 6830.4)] == ["12,000", "0.85", "6,830"]
     assert style.param_label("fama_manpower").endswith("(personnel)")
-    assert "(share)" not in style.param_label("north_share")
+    assert "(share)" not in style.param_label("reclaim_weight")

@@ -29,7 +29,7 @@ replicates = 3
 type = "latin_hypercube"
 n = 4
 [factors]
-north_share = { range = [0.3, 0.9] }
+reclaim_weight = { range = [0.3, 0.9] }
 fama_manpower = { range = [6000, 20000] }
 [output]
 metrics = ["n_towns_*_centre", "new_ops_*", "cum_recruits_JNIM"]
@@ -62,7 +62,7 @@ def test_store_holds_one_tidy_part_per_run_and_a_manifest(reference):
     _, out = reference
     data = tidy(out)
     assert sorted(p.name for p in (out / "runs").iterdir()) == [f"run-{i:06d}.parquet" for i in range(12)]
-    assert list(data.columns) == ["run", "point", "north_share", "fama_manpower", "seed", "day", "date", "metric",
+    assert list(data.columns) == ["run", "point", "reclaim_weight", "fama_manpower", "seed", "day", "date", "metric",
                                   "value"]
     assert set(data["day"]) == {*range(0, 120, 7), 120}
     manifest = json.loads((out / "manifest.json").read_text())
@@ -98,7 +98,7 @@ def test_failing_run_is_recorded_and_the_sweep_goes_on(reference, tmp_path, monk
 
 
 def test_common_random_numbers_shrink_the_variance_of_scenario_differences(tmp_path):
-    """North share 0.85 vs 0.5, 12 seeds, JNIM recruits by day 90.
+    """Reclaim weight 0.9 vs 0.5, 12 seeds, JNIM recruits by day 90.
 
     With shared seeds the two arms draw the same random numbers wherever the lever
     does not act, so their difference varies less than the difference of independent
@@ -109,27 +109,27 @@ def test_common_random_numbers_shrink_the_variance_of_scenario_differences(tmp_p
     seeds are fixed, so the check is deterministic.
     """
     exp = study(tmp_path, 'days = 90\nreplicates = 12\n[design]\ntype = "full_factorial"\n'
-                          '[factors]\nnorth_share = { levels = [0.5, 0.85] }\n'
+                          '[factors]\nreclaim_weight = { levels = [0.5, 0.9] }\n'
                           '[output]\nmetrics = ["cum_recruits_JNIM"]\nevery = 90\n')
     sweep(exp, out=tmp_path / "crn", workers=2, progress=False)
     runs = analysis.outcome(analysis.load(tmp_path / "crn"), "cum_recruits_JNIM")
-    arms = runs.pivot(index="seed", columns="north_share", values="value")
-    high, low = arms[0.85], arms[0.5]
+    arms = runs.pivot(index="seed", columns="reclaim_weight", values="value")
+    high, low = arms[0.9], arms[0.5]
     paired = (high - low).var()
     independent = high.var() + low.var()
     assert paired < 0.5 * independent, f"paired {paired:.2f} vs independent {independent:.2f}"
 
 
 def test_sobol_indices_and_prim_find_the_factor_that_matters(tmp_path):
-    """JNIM's starting strength, not the army's north share, decides JNIM's strength on day 30."""
+    """JNIM's starting strength, not the junta's doctrine (reclaim_weight), decides JNIM's strength on day 30."""
     exp = study(tmp_path, 'days = 30\nreplicates = 1\n[design]\ntype = "sobol"\nn = 16\n'
-                          '[factors]\njnim_fighters = { range = [1000, 15000] }\nnorth_share = { range = [0.3, 0.9] }\n'
+                          '[factors]\njnim_fighters = { range = [1000, 15000] }\nreclaim_weight = { range = [0.3, 0.9] }\n'
                           '[output]\nmetrics = ["n_strength_JNIM"]\nevery = 30\n')
     assert load_experiment(exp).n_runs == 16 * (2 + 2)
     sweep(exp, out=tmp_path / "sobol", workers=2, progress=False)
     indices = analysis.sobol_indices(tmp_path / "sobol", "n_strength_JNIM")
     assert list(indices.columns) == ["kind", "S1", "S1_conf", "ST", "ST_conf"]
-    assert indices.loc["jnim_fighters", "ST"] > 0.5 and indices.loc["north_share", "ST"] < 0.1
+    assert indices.loc["jnim_fighters", "ST"] > 0.5 and indices.loc["reclaim_weight", "ST"] < 0.1
 
     found = analysis.discover(tmp_path / "sobol", "n_strength_JNIM", threshold=8000)
     assert list(found.limits.index) == ["jnim_fighters"] and found.stats["density"] >= 0.8
@@ -154,8 +154,8 @@ def test_sweep_figures_show_every_cell_of_the_design(reference, tmp_path):
     paths = sweep_figures.save_sweep_figures(out, tmp_path)
     assert {p.name for p in paths} == {"phase.png", "bands.png"}  # no Sobol' bars for a Latin hypercube
     runs = analysis.outcome(analysis.load(out, ["frac_towns_JNIM_centre"]), "frac_towns_JNIM_centre")
-    fig = sweep_figures.phase_diagram(runs, "north_share", "fama_manpower", "JNIM share")
+    fig = sweep_figures.phase_diagram(runs, "reclaim_weight", "fama_manpower", "JNIM share")
     labels = [t.get_text() for t in fig.axes[0].texts]
-    assert len(labels) == len(runs[["north_share", "fama_manpower"]].drop_duplicates()) == 4
-    medians = runs.groupby(["fama_manpower", "north_share"])["value"].median()
+    assert len(labels) == len(runs[["reclaim_weight", "fama_manpower"]].drop_duplicates()) == 4
+    medians = runs.groupby(["fama_manpower", "reclaim_weight"])["value"].median()
     assert sorted(labels) == sorted(f"{v:.3g}" for v in medians)

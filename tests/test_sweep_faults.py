@@ -25,7 +25,7 @@ from vacuum_sim.sweeps.store import Store
 from vacuum_sim.sweeps.sweep import sweep
 from vacuum_sim.sweeps.worker import FAULTS_ENV
 
-TWO_RUNS = ('days = 30\nreplicates = 2\n[design]\ntype = "full_factorial"\n[factors]\nnorth_share = { levels = [0.5] }\n'
+TWO_RUNS = ('days = 30\nreplicates = 2\n[design]\ntype = "full_factorial"\n[factors]\nreclaim_weight = { levels = [0.5] }\n'
             '[output]\nmetrics = ["cum_recruits_JNIM"]\n')
 TINY = TWO_RUNS.replace("levels = [0.5]", "levels = [0.5, 0.85]").replace('["cum_recruits_JNIM"]', '["n_towns_*"]')
 

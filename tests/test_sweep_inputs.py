@@ -14,7 +14,7 @@ from vacuum_sim.inputs.params import PARAMS
 from vacuum_sim.sweeps.experiment import MAX_RUNS, MAX_VALUES, load_experiment
 
 
-def experiment_text(design="full_factorial", factor="north_share = { levels = [0.5] }", metric="cum_recruits_JNIM",
+def experiment_text(design="full_factorial", factor="reclaim_weight = { levels = [0.5] }", metric="cum_recruits_JNIM",
                     seeds="replicates = 1"):
     return f'days = 30\n{seeds}\n[design]\ntype = "{design}"\n[factors]\n{factor}\n[output]\nmetrics = ["{metric}"]\n'
 
@@ -22,11 +22,11 @@ def experiment_text(design="full_factorial", factor="north_share = { levels = [0
 INVALID = {  # case: (experiment file, key named in the error, what the error says is allowed)
     "unknown parameter": (experiment_text(factor="fama_manpowr = { levels = [1000] }"), "factors.fama_manpowr",
                           "allowed: unit_size, fama_manpower"),
-    "out of range": (experiment_text(factor="north_share = { levels = [0.5, 1.5] }"), "factors.north_share.levels",
+    "out of range": (experiment_text(factor="reclaim_weight = { levels = [0.5, 1.5] }"), "factors.reclaim_weight.levels",
                      "must be in [0, 1]"),
     "not whole": (experiment_text(factor="fama_manpower = { levels = [6000.5] }"), "factors.fama_manpower.levels",
                   "must be a whole number in [0, 100000]"),
-    "range in a grid": (experiment_text(factor="north_share = { range = [0.2, 0.8] }"), "factors.north_share",
+    "range in a grid": (experiment_text(factor="reclaim_weight = { range = [0.2, 0.8] }"), "factors.reclaim_weight",
                         "needs levels = ["),
     "unknown design": (experiment_text(design="grid"), "design.type", "allowed: full_factorial, latin_hypercube, sobol"),
     "unknown metric": (experiment_text(metric="cum_recruits_JIM"), "output.metrics", "allowed: new_ops_north"),

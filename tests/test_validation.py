@@ -35,7 +35,7 @@ def small():
     patterns = load_patterns(held_out=True)
     patterns = patterns[patterns["end"] <= "2023-10-31"].reset_index(drop=True)
     sensitivity = load_sensitivity(load_patterns(held_out=True))
-    sensitivity = sensitivity[sensitivity["parameter"] == "north_share"].reset_index(drop=True)
+    sensitivity = sensitivity[sensitivity["parameter"] == "reclaim_weight"].reset_index(drop=True)
     v = run_validation(3, 2, workers=2, patterns=patterns, sensitivity=sensitivity)
     return v, report(v, "vacuum-sim validate-patterns --replicates 3 (test)")
 
@@ -81,16 +81,16 @@ def test_the_report_equals_a_direct_computation_from_the_runs(small):
 def test_the_sensitivity_shifts_equal_a_direct_computation(small):
     v, text = small
     default = pd.DataFrame(_direct(v.days, v.sensitivity_seeds))
-    low = pd.DataFrame(_direct(v.days, v.sensitivity_seeds, {"north_share": 0.6}))
-    high = pd.DataFrame(_direct(v.days, v.sensitivity_seeds, {"north_share": 0.95}))
+    low = pd.DataFrame(_direct(v.days, v.sensitivity_seeds, {"reclaim_weight": 0.3}))
+    high = pd.DataFrame(_direct(v.days, v.sensitivity_seeds, {"reclaim_weight": 0.9}))
     rows = _rows(text, "## Sensitivity")
-    keyed = v.sensitivity.loc[0, "patterns"].split()  # the patterns north_share is a key parameter of
-    shown = [r for r in rows if r[1].startswith("`north_share`")]
+    keyed = v.sensitivity.loc[0, "patterns"].split()  # the patterns reclaim_weight is a key parameter of
+    shown = [r for r in rows if r[1].startswith("`reclaim_weight`")]
     assert [r[0].strip("`") for r in shown] == keyed
     for name, (_, parameter, at_default, at_low, at_high) in zip(keyed, shown, strict=True):
-        assert parameter == "`north_share` = 0.85"
+        assert parameter == "`reclaim_weight` = 0.6"
         assert _number(at_default) == pytest.approx(default[name].median())
-        for cell, runs, value in ((at_low, low, "0.6"), (at_high, high, "0.95")):
+        for cell, runs, value in ((at_low, low, "0.3"), (at_high, high, "0.9")):
             m = re.fullmatch(r"([\d.]+): ([\d,.]+) \((\S+)\)", cell)
             assert m and m[1] == value
             assert _number(m[2]) == pytest.approx(runs[name].median(), abs=0.05)

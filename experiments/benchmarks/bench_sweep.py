@@ -31,7 +31,7 @@ from vacuum_sim.model.model import VacuumModel
 from vacuum_sim.runs.runner import resolve
 from vacuum_sim.sweeps.sweep import sweep
 
-SPEED_RUNS = {"days": 1095, "seeds": 4, "levels": {"fama_manpower": [9000, 12000, 18000], "north_share": [0.5, 0.85]}}
+SPEED_RUNS = {"days": 1095, "seeds": 4, "levels": {"fama_manpower": [9000, 12000, 18000], "reclaim_weight": [0.5, 0.9]}}
 SHORT_DAYS = 20  # the memory runs: short, so that 1,000 of them take half a minute
 KEEP = ["n_towns_JNIM_centre", "n_towns_CSP_north", "n_vacated_held_state", "n_vacated_held_CSP", "n_troops_needed",
         "n_troops_available", "new_ops_north", "new_ops_centre", "cum_recruits_JNIM", "mean_influence_JNIM_centre"]
@@ -109,7 +109,7 @@ def main() -> None:
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     s = SPEED_RUNS
     speed = experiment(tmp / "speed", s["days"], s["seeds"], s["levels"], KEEP, 7)
-    start_up, _ = measure("sweep", experiment(tmp / "one", 1, 1, {"north_share": [0.5]}, KEEP, 7), tmp / "one_out", 1)
+    start_up, _ = measure("sweep", experiment(tmp / "one", 1, 1, {"reclaim_weight": [0.5]}, KEEP, 7), tmp / "one_out", 1)
     one, _ = measure("sweep", speed, tmp / "speed1", 1)
     two, mem_two = measure("sweep", speed, tmp / "speed2", 2)
     per_run = one["model"] / one["runs"]
@@ -135,7 +135,7 @@ def main() -> None:
     print(f"memory: short runs ({SHORT_DAYS} days), every metric every day, 2 workers")
     peaks = {}
     for n in (50, 1000):
-        levels = {"north_share": [round(0.3 + 0.6 * i / (n // 10 - 1), 6) for i in range(n // 10)]}
+        levels = {"reclaim_weight": [round(0.3 + 0.6 * i / (n // 10 - 1), 6) for i in range(n // 10)]}
         exp = experiment(tmp / f"memory{n}", SHORT_DAYS, 10, levels, None, 1)
         result, peaks[n] = measure("sweep", exp, tmp / f"memory{n}_out", 2)
         print(f"  sweep     {result['runs']:4d} runs: {result['wall']:5.1f} s, peak memory of the process tree "

@@ -26,7 +26,7 @@ from vacuum_sim.views.style import (
     param_label,
 )
 
-HISTORICAL = {"north_share": 0.85, "wagner_manpower": 1000, "withdrawal_stretch": 1.0}  # the other levers as in 2023
+HISTORICAL = {"reclaim_weight": 0.6, "wagner_manpower": 1000, "withdrawal_stretch": 1.0}  # the other levers as in 2023
 ARMY_LEVELS = (6000, 12000, 24000)
 JNIM_CENTRE = "frac_towns_JNIM_centre"
 THOUSANDS = FuncFormatter(lambda v, _: f"{v:,.0f}")
@@ -43,7 +43,7 @@ def heatmap(fig: Figure, ax, table, title: str, percent: bool) -> None:
             v = table.iat[i, j]
             ax.text(j, i, f"{v:.0%}" if percent else f"{v:.1f}", ha="center", va="center",
                     color="white" if v > middle else "black")
-    ax.set(title=title, xlabel=param_label("fama_manpower"), ylabel=param_label("north_share"))
+    ax.set(title=title, xlabel=param_label("fama_manpower"), ylabel=param_label("reclaim_weight"))
     bar = fig.colorbar(image, ax=ax)
     if percent:
         bar.formatter = PercentFormatter(1.0, decimals=0)
@@ -85,7 +85,7 @@ def main(sweep_dir: Path, out: Path) -> Path:
 
     pooled = "mean over Wagner's size, the withdrawal pace and seeds"
     for axis, metric, percent in ((ax[1, 0], JNIM_CENTRE, True), (ax[1, 1], "n_vacated_held_CSP", False)):
-        table = last[last["metric"] == metric].groupby(["north_share", "fama_manpower"])["value"].mean().unstack()
+        table = last[last["metric"] == metric].groupby(["reclaim_weight", "fama_manpower"])["value"].mean().unstack()
         label = metric_label(metric)
         heatmap(fig, axis, table, f"{label[0].upper()}{label[1:]} on {when}\n({pooled})", percent)
 

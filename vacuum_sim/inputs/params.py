@@ -97,9 +97,17 @@ PARAMS: tuple[Param, ...] = (
     Param("rebel_zone_influence", 0.3, 0.0, 1.0, "influence", "uncertainty", "capacity",
        "CSP influence that marks the rebels' zone, which the army avoids while the 2015 accord holds",
        "assumption; [S54] the CSP saw army moves into UN camps as a breach"),
-    Param("north_share", 0.85, 0.0, 1.0, "share", "lever", "capacity",
-       "Share of army operations sent north when the north has targets",
-       "calibrated to [SEED]: ≥20 ops north vs 2 in the centre Aug–Oct 2023"),
+    Param("reclaim_weight", 0.6, 0.0, 1.0, "0 protect … 1 reclaim", "lever", "capacity",
+       "The junta's doctrine: how much its command values reclaiming a vacated UN base or a lost army base "
+       "(and, at war, a rebel-held town) against protecting populated towns from armed groups",
+       "[SEED] assumption: a stated judgement of the junta's sovereignty priority (it sent columns to the "
+       "vacated camps of Ber, Anéfis and Kidal while the centre was left to itself), not fitted to counts"),
+    Param("protect_pop", 20000.0, 100.0, 1000000.0, "inhabitants", "uncertainty", "capacity",
+       "Town population at which protecting it is worth half as much to the army's command as protecting a "
+       "large city", "assumption: a regional town of ~20,000 matters half as much as a city"),
+    Param("command_noise", 0.5, 0.0, 3.0, "s.d. of log score", "uncertainty", "capacity",
+       "Error in the army command's estimate of each target's score (log-normal spread; 0: it always picks "
+       "the best)", "assumption: imperfect intelligence on threats and resistance"),
     Param("operation_days", 4, 1, 60, "days", "lever", "capacity",
        "Days an operation stays on target", "assumption"),
     Param("supply_attrition", 0.00003, 0.0, 0.01, "share/day per 100 km", "uncertainty", "capacity",

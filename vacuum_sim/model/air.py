@@ -1,8 +1,10 @@
 """The state's armed drones: strikes that cost no ground troops but carry their own risk to civilians.
 
-Each day the state flies Poisson(``drone_sorties``) strike sorties.  A sortie first supports the
-engagement where the state's side has the worst odds, hitting the enemy side there; with no state
-forces engaged it hits the largest concentration of hostile armed-group fighters anywhere.  A strike
+Each day the state flies Poisson(``drone_sorties``) strike sorties.  A sortie first supports the state's
+operations under way: it strikes the hostile fighters at the target of the operation that faces the most of
+them for its own strength (the massed operations on hard targets, fought or still on the way); then the
+engagement where the state's side has the worst odds; with neither, the largest concentration of hostile
+armed-group fighters anywhere.  A strike
 kills ``drone_strike_casualties`` fighters and, with probability ``drone_civilian_risk``, civilians
 too ([S46] Kidal, Nov 2023).  Strikes are logged as ACLED "Explosions/Remote violence" / "Air/drone strike".
 """
@@ -27,7 +29,12 @@ def drone_strikes(model) -> None:
 
 
 def choose_target(model) -> tuple[int, frozenset] | None:
-    """(town, enemy factions): support the state's hardest fight, else the largest hostile concentration."""
+    """(town, enemy factions): support the state's hardest operation, else its hardest fight, else the largest
+    hostile concentration."""
+    hostile = [g for g in ARMED_GROUPS if model.hostile(FAMA, g)]
+    support = operation_support(model, hostile)
+    if support is not None:
+        return support
     worst = None
     for v, eng in sorted(model.fights.items()):
         for side in (engagements.ATTACKERS, engagements.DEFENDERS):
@@ -38,12 +45,26 @@ def choose_target(model) -> tuple[int, frozenset] | None:
                     worst = (odds, v, eng.sides[1 - side])
     if worst is not None:
         return worst[1], worst[2]
-    hostile = [g for g in ARMED_GROUPS if model.hostile(FAMA, g)]
     if not hostile:
         return None
     concentration = model.presence[:, hostile].sum(axis=1)
     v = int(np.argmax(concentration))
     return (v, frozenset(hostile)) if concentration[v] >= 1.0 else None
+
+
+def operation_support(model, hostile: list[int]) -> tuple[int, frozenset] | None:
+    """The target of the state operation under way that faces the most hostile fighters for its own strength."""
+    if not hostile:
+        return None
+    eff = model.p.effectiveness
+    enemy = model.presence[:, hostile] @ eff[hostile]
+    best = None
+    for m in model.missions:
+        if m.side in STATE and m.units and enemy[m.target] >= 1.0:
+            ratio = enemy[m.target] / max(combat.effective(model, m.units), 1e-9)
+            if best is None or ratio > best[0]:
+                best = (ratio, m.target)
+    return None if best is None else (best[1], frozenset(hostile))
 
 
 def strike(model, v: int, enemies: frozenset) -> None:

@@ -213,6 +213,12 @@ def _joint_strikes(m):
     return [m.cum_joint_strikes]
 
 
+@metric(("cum_outposts_given_up", "Outposts the army gave up to free reserves for a more valuable target, so far"),
+        "towns")
+def _outposts_given_up(m):
+    return [m.cum_outposts_given_up]
+
+
 @metric(("n_csp_at_war", "Whether the rebels (CSP) are at war with the state (1) or not (0)"), "flag")
 def _csp_at_war(m):
     return [float(m.csp_at_war)]

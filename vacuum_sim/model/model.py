@@ -67,6 +67,7 @@ class VacuumModel(mesa.Model):
         self.closures = withdrawal.closure_days(self)
         deployment.deploy_forces(self)
         forces.setup(self)
+        state_command.setup(self)
         self.missions: list[Mission] = []
         self.csp_at_war = False
         self.events: list[tuple] = []

@@ -1,5 +1,25 @@
-"""The state's command (limited capacity): a finite tempo of operations, drawn from finite idle reserves,
-sent north to backfill or retake bases or kept on counter-insurgency in the centre."""
+"""The state's command: each day it scores every town as a target, masses columns from its finite reserves on the
+best it can take, and gives up its least valuable outposts when it is short of troops.
+
+The junta's doctrine is one lever, ``reclaim_weight`` (0: protect the towns only … 1: reclaim the bases only):
+
+    value(v) = reclaim_weight × reclaim(v) + (1 − reclaim_weight) × protect(v)
+
+- ``reclaim(v)`` is 1 for a vacated UN camp the state does not hold, an army base lost (the army no longer stands
+  there and an armed group holds or contests the town) and, once the rebels are at war, a town they hold;
+- ``protect(v)`` is the threat hostile armed groups pose to the town's people: their influence in the town or, if
+  larger, on average next to it (from ``ct_target_min`` up) × pop / (pop + ``protect_pop``).  While the 2015 accord
+  holds, the army's counter-insurgency keeps out of the rebels' zone (reclaiming a vacated camp is not excluded).
+
+A target's score is its value per day the column is tied up (the journey there and back from the nearest hub with
+reserves, and ``operation_days`` on target); the command's estimate of each score is off by a log-normal error of
+spread ``command_noise`` and it picks the best estimate.  It goes only where it can mass ``attack_odds`` times the
+expected resistance (the armed groups' effective strength standing there, ``fortification`` times in a vacated
+camp): a hard target gets several columns from several hubs, which assemble at the nearest of them first.  When it
+cannot mass enough for the target it picked, it gives up outposts worth less than that target (least valuable
+first; never a supply hub) until their garrisons would cover the shortfall, and waits for them; if even that
+cannot cover it, it picks the next target.  ``ops_per_month`` caps the tempo.
+"""
 
 from __future__ import annotations
 
@@ -7,71 +27,239 @@ import math
 
 import numpy as np
 
-from vacuum_sim.factions import CSP, FAMA, GROUP_COLUMN, ISSP, JNIM, STATE, WAGNER, ZONES
+from vacuum_sim.factions import (
+    ARMED_GROUPS,
+    CONTESTED,
+    CONTROL_LABELS,
+    CSP,
+    FACTIONS,
+    FAMA,
+    GROUP_COLUMN,
+    STATE,
+    WAGNER,
+)
 from vacuum_sim.inputs.params import DAYS_PER_MONTH
 from vacuum_sim.model import missions
-from vacuum_sim.model.agents import OPERATION, RESERVE, Mission
+from vacuum_sim.model.agents import CONVOY, GARRISON, OPERATION, RESERVE, Mission
 
-NORTH = ZONES.index("north")
+GROUPS = list(ARMED_GROUPS)
+LOST_TO = np.isin(np.arange(len(CONTROL_LABELS)), [*ARMED_GROUPS, CONTESTED])  # control labels of a lost base
+
+
+def setup(model) -> None:
+    """The command's own state: missions assembling at a hub, travel days from each hub, outposts given up."""
+    model.assembling: dict[Mission, int] = {}  # massed mission -> the hub where its columns assemble
+    model.hub_days = np.array([[model.travel_days(h, v) for v in range(model.n)] for h in model.hubs])
+    model.cum_outposts_given_up = 0
 
 
 def state_operations(model) -> None:
-    """Launch today's army operations: Poisson(``ops_per_month`` / month) launches while reserves last."""
+    """Send off assembled columns, then launch Poisson(``ops_per_month`` / month) operations while reserves last."""
+    set_off_assembled(model)
     rng = model.streams["command"]
-    for _ in range(rng.poisson(model.p.ops_per_month / DAYS_PER_MONTH)):
-        target, hold = choose_target(model, rng)
-        if target is None:
-            return
-        if not launch(model, target, hold):
+    launches = rng.poisson(model.p.ops_per_month / DAYS_PER_MONTH)
+    if launches == 0:
+        return
+    reserves = idle_reserves(model)
+    claim = reclaim(model, model.state_present())
+    value, resistance = target_values(model, claim), expected_resistance(model)
+    for _ in range(launches):
+        if not launch_best(model, rng, reserves, value, resistance, claim):
             return
 
 
-def choose_target(model, rng) -> tuple[int | None, bool]:
-    """A northern base to backfill or retake (share ``north_share``), else a counter-insurgency target."""
+# ---------------------------------------------------------------------------------------------- what it sees
+
+
+def hostile_groups(model) -> list[int]:
+    return [g for g in ARMED_GROUPS if model.hostile(FAMA, g)]
+
+
+def protect(model) -> np.ndarray:
+    """The threat hostile armed groups pose to each town's people (see the module docstring)."""
     p = model.p
-    busy = {m.target for m in model.missions}
-    north = model.zone == NORTH
-    held = model.state_present()
-    # Bases to backfill or retake in the north: vacated UN camps and lost army camps, and rebel-held towns once at war.
-    priority = north & ~held & (model.vacated | model.is_army_base)
-    weight = np.where(priority, p.base_target_weight, 0.0)
+    cols = [GROUP_COLUMN[g] for g in hostile_groups(model)]
+    influence = model.influence[:, cols].sum(axis=1) if cols else np.zeros(model.n)
+    threat = np.maximum(influence, model.neighbour_mean(influence))
+    threat = np.where(threat >= p.ct_target_min, np.minimum(threat, 1.0), 0.0)
+    return threat * model.population / (model.population + p.protect_pop)
+
+
+def reclaim(model, held: np.ndarray) -> np.ndarray:
+    """1 for a vacated camp the state does not hold, an army base lost (the army gone, an armed group holding or
+    contesting the town), and a rebel-held town at war."""
+    lost = model.is_army_base & LOST_TO[model.controller]
+    out = ~held & (model.vacated | lost)
     if model.csp_at_war:
-        weight += north & (model.controller == CSP)
-    weight[list(busy)] = 0
-    if weight.sum() > 0 and rng.random() < p.north_share:
-        return int(rng.choice(model.n, p=weight / weight.sum())), True
-    # Otherwise counter-insurgency against JNIM and ISSP wherever their influence is.
-    threat = model.influence[:, GROUP_COLUMN[JNIM]] + model.influence[:, GROUP_COLUMN[ISSP]]
-    threat = np.where(threat > p.ct_target_min, threat, 0.0)
-    threat[list(busy)] = 0
-    if not model.csp_at_war:  # the state keeps out of the rebels' zone while the 2015 accord holds
-        threat[(model.influence[:, GROUP_COLUMN[CSP]] >= p.rebel_zone_influence) | (model.controller == CSP)] = 0
-    if threat.sum() == 0:
-        return None, False
-    v = int(rng.choice(model.n, p=threat / threat.sum()))
-    return v, bool(model.is_army_base[v] or model.vacated[v])
+        out |= model.controller == CSP
+    return out.astype(float)
 
 
-def launch(model, target: int, hold: bool) -> bool:
-    """Send an army column (and Wagner, if free) from the nearest hub with reserves; False if none is free."""
+def target_values(model, claim: np.ndarray) -> np.ndarray:
+    """Today's value of each town as a target (0 where there is nothing to gain or the accord keeps the army out),
+    given ``claim``, the towns to reclaim (:func:`reclaim`)."""
     p = model.p
-    reserve = {}
+    w = p.reclaim_weight
+    guard = protect(model)
+    if not model.csp_at_war:  # the 2015 accord: no counter-insurgency in the rebels' zone
+        guard[(model.influence[:, GROUP_COLUMN[CSP]] >= p.rebel_zone_influence) | (model.controller == CSP)] = 0.0
+    value = w * claim + (1 - w) * guard
+    value[[m.target for m in model.missions]] = 0.0
+    return value
+
+
+def expected_resistance(model) -> np.ndarray:
+    """Armed groups' effective strength standing in each town, ``fortification`` times in a vacated camp."""
+    eff = model.presence[:, GROUPS] @ model.p.effectiveness[GROUPS]
+    return eff * np.where(model.vacated, model.p.fortification, 1.0)
+
+
+def idle_reserves(model) -> dict[tuple[int, int], list]:
+    """(faction, town) -> the state's idle reserve units there."""
+    out: dict[tuple[int, int], list] = {}
     for u in model.units:
         if u.faction in STATE and u.task == RESERVE and u.idle:
-            reserve.setdefault((u.faction, u.node), []).append(u)
-    fama_hubs = [h for (f, h) in reserve if f == FAMA]
-    if not fama_hubs:
+            out.setdefault((u.faction, u.node), []).append(u)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- deciding
+
+
+def launch_best(model, rng, reserves: dict, value: np.ndarray, resistance: np.ndarray, claim: np.ndarray) -> bool:
+    """Launch one operation on the best target it can mass for, consolidating if short; False if it launched none."""
+    p = model.p
+    hubs = [i for i, h in enumerate(model.hubs) if reserves.get((FAMA, h))]
+    days = model.hub_days[hubs].min(axis=0) if hubs else model.hub_days.min(axis=0)
+    score = value / ((2 * days + p.operation_days) / p.operation_days)
+    score *= rng.lognormal(0.0, p.command_noise, model.n) if p.command_noise > 0 else 1.0
+    for v in np.argsort(-score, kind="stable"):
+        if score[v] <= 0:
+            return False
+        need = p.attack_odds * resistance[v]
+        columns = muster(model, reserves, int(v), need)
+        if columns is not None:
+            send(model, int(v), columns, reserves, bool(claim[v]))
+            value[v] = 0.0
+            return True
+        # Short: count the troops already coming back, then give up outposts for the rest (one army column at least).
+        total, army = massable(model, reserves)
+        shortfall = max(need - total, (p.operation_size - army) * p.effectiveness[FAMA])
+        if shortfall <= 0 or consolidate(model, shortfall, value[v]):
+            return False  # the troops are on their way: the command waits for them
+    return False
+
+
+def massable(model, reserves: dict) -> tuple[float, float]:
+    """Effective strength of the state's idle reserves and of its units on their way back to a hub; and the
+    army's personnel among them."""
+    eff = model.p.effectiveness
+    units = [u for us in reserves.values() for u in us]
+    units += [u for u in model.units if u.faction in STATE and u.task == CONVOY and u.mission is None]
+    return sum(u.strength * eff[u.faction] for u in units), sum(u.strength for u in units if u.faction == FAMA)
+
+
+def muster(model, reserves: dict, v: int, need: float) -> list[tuple[int, list]] | None:
+    """Columns (hub, units) from the hubs nearest ``v`` until their effective strength reaches ``need``
+    (at least one column), leaving each hub the reserve its own defence needs (:func:`hub_guard`); None if all
+    the reserves cannot reach it.  Each column takes ``operation_size`` of
+    the army from one hub and up to ``wagner_per_operation`` of Wagner from its nearest reserves."""
+    p, eff = model.p, model.p.effectiveness
+    per_column = max(1, math.ceil(p.operation_size / p.unit_size))
+    per_wagner = math.ceil(p.wagner_per_operation / p.unit_size)
+    order = [model.hubs[i] for i in np.argsort(model.hub_days[:, v], kind="stable")]
+    fama = {h: list(reserves.get((FAMA, h), ())) for h in order}
+    for h, keep in hub_guard(model, reserves).items():  # each hub keeps the reserve its own defence needs
+        while fama[h] and keep > 0:
+            keep -= fama[h].pop().strength * eff[FAMA]
+    wagner = [u for h in order for u in reserves.get((WAGNER, h), ())]
+    columns, own = [], 0.0
+    for h in order:
+        while fama[h] and (not columns or own < need):
+            units = fama[h][:per_column] + wagner[:per_wagner]
+            fama[h], wagner = fama[h][per_column:], wagner[per_wagner:]
+            own += sum(u.strength * eff[u.faction] for u in units)
+            columns.append((h, units))
+        if columns and own >= need:
+            return columns
+    return None
+
+
+def hub_guard(model, reserves: dict) -> dict[int, float]:
+    """Effective reserve each hub keeps back: with its garrison, fortified, as strong as the hostile fighters
+    standing within ``strike_reach`` of it (so that they cannot assault it at ``attack_odds``)."""
+    p, eff = model.p, model.p.effectiveness
+    hostile = hostile_groups(model)
+    enemy = model.presence[:, hostile] @ eff[hostile] if hostile else np.zeros(model.n)
+    out = {}
+    for h in model.hubs:
+        near = enemy[model.reach[h]].sum()
+        if near > 0:
+            garrison = model.presence[h, list(STATE)] @ eff[list(STATE)] - sum(
+                u.strength * eff[u.faction] for f in STATE for u in reserves.get((f, h), ()))
+            out[h] = near / p.fortification - garrison
+    return out
+
+
+def send(model, v: int, columns: list[tuple[int, list]], reserves: dict, reclaiming: bool) -> None:
+    """Dispatch the mission: one column goes straight; several assemble at the nearest hub, then go together."""
+    p = model.p
+    for _, units in columns:
+        for u in units:
+            reserves[(u.faction, u.node)].remove(u)
+    origin = columns[0][0]
+    units = [u for _, us in columns for u in us]
+    # Reclaim targets are held; elsewhere the army clears and holds when the reserves left still allow it.
+    spare = sum(u.strength for (f, _), us in reserves.items() if f == FAMA for u in us)
+    hold = reclaiming or spare >= p.operation_size + p.garrison_size
+    mission = Mission(FAMA, v, origin, hold)
+    if len(columns) == 1:
+        missions.dispatch(model, mission, units, OPERATION)
+        return
+    model.missions.append(mission)
+    model.assembling[mission] = origin
+    for u in units:
+        u.task, u.mission = OPERATION, mission
+        mission.units.append(u)
+        if u.node != origin:
+            u.send(model.route(u.node, origin))
+
+
+def set_off_assembled(model) -> None:
+    """Massed missions whose columns have all reached their assembly hub set off for the target together."""
+    for mission, hub in list(model.assembling.items()):
+        if not mission.units or mission not in model.missions:
+            del model.assembling[mission]
+        elif all(u.node == hub and not u.route for u in mission.units):
+            del model.assembling[mission]
+            for u in mission.units:
+                u.send(model.route(hub, mission.target))
+
+
+def consolidate(model, shortfall: float, worth: float) -> bool:
+    """Give up outposts worth less than ``worth`` (least valuable first, never a hub) until their garrisons cover
+    ``shortfall`` of effective strength; their units fall back to the nearest hub.  False if they cannot."""
+    w, eff = model.p.reclaim_weight, model.p.effectiveness
+    keep = w * model.vacated + (1 - w) * protect(model)  # what holding each outpost is worth (same value function)
+    garrisons: dict[int, list] = {}
+    for u in model.units:
+        if u.faction in STATE and u.task == GARRISON and u.idle:
+            garrisons.setdefault(u.node, []).append(u)
+    hostile = model.presence[:, hostile_groups(model)].sum(axis=1) > 0
+    outposts = sorted((v for v in garrisons if v not in model.hubs and keep[v] < worth and not hostile[v]
+                       and v not in model.fights), key=lambda v: (keep[v], v))
+    freed, chosen = 0.0, []
+    for v in outposts:
+        if freed >= shortfall:
+            break
+        chosen.append(v)
+        freed += sum(u.strength * eff[u.faction] for u in garrisons[v])
+    if freed < shortfall or not chosen:
         return False
-    hub = min(fama_hubs, key=lambda h: model.travel_days(h, target))
-    need = max(1, math.ceil(p.operation_size / p.unit_size))
-    units = reserve[(FAMA, hub)][:need]
-    wagner_hubs = [h for (f, h) in reserve if f == WAGNER]
-    if wagner_hubs and p.wagner_per_operation > 0:
-        wh = min(wagner_hubs, key=lambda h: model.travel_days(h, target))
-        units += reserve[(WAGNER, wh)][:max(1, math.ceil(p.wagner_per_operation / p.unit_size))]
-    # Clear and hold: with reserves to spare after this column, the army garrisons what it clears.
-    spare = sum(u.strength for (f, _), us in reserve.items() if f == FAMA for u in us) - sum(
-        u.strength for u in units if u.faction == FAMA)
-    hold = hold or spare >= p.operation_size + p.garrison_size
-    missions.dispatch(model, Mission(FAMA, target, hub, hold), units, OPERATION)
+    for v in chosen:
+        for u in garrisons[v]:
+            missions.fall_back(model, u, model.nearest_hub(v))
+        model.is_army_base[v] = False  # given up, not lost: no longer a base to reclaim
+        model.cum_outposts_given_up += 1
+        model.log("Strategic developments", "Non-violent transfer of territory", FACTIONS[FAMA], "", v)
     return True

@@ -189,7 +189,7 @@ def load_experiment(path: str | Path, mali: MaliMap | None = None, max_runs: int
 
 def _factors(table, design: str, base: Scenario, mali: MaliMap, src: str, fail) -> tuple[Factor, ...]:
     if not isinstance(table, dict) or not table:
-        fail("factors", "required table: one entry per parameter to vary, e.g. north_share = { range = [0.3, 0.9] }")
+        fail("factors", "required table: one entry per parameter to vary, e.g. reclaim_weight = { range = [0.3, 0.9] }")
     factors = []
     for name, spec in table.items():
         key = f"factors.{name}"

@@ -118,6 +118,7 @@ METRIC_LABELS: tuple[tuple[str, str], ...] = (
     (r"cum_recruits_(?P<who>\w+)", "recruits who joined {who} to date"),
     (r"cum_captures_(?P<who>\w+)", "towns and camps taken by {who} to date"),
     (r"cum_joint_strikes", "JNIM–rebel strikes on the same place, to date"),
+    (r"cum_outposts_given_up", "army outposts given up to free troops, to date"),
     (r"n_csp_at_war", "rebels (CSP) at war with the state (1 = yes)"),
     (r"n_engagements", "fights under way"),
     (r"cum_combat_deaths", "fighters killed (all sides) to date"),

@@ -36,7 +36,8 @@ class Lever:
 
 LEVERS: tuple[Lever, ...] = (
     Lever("fama_manpower", "Malian security forces in all (army, gendarmerie, national guard)", 10_000, 60_000, 1_000),
-    Lever("north_share", "Army operations sent north, when the north has targets", 0.0, 1.0, 0.05, percent=True),
+    Lever("reclaim_weight", "The junta's priority: reclaim the bases (100 %) or protect the towns (0 %)", 0.0, 1.0, 0.05,
+          percent=True),
     Lever("wagner_manpower", "Wagner contingent (people)", 0, 3_000, 100),
     Lever("abuse_rate_wagner", "Wagner's conduct: abuses per 100 fighters a day on operations", 0.0, 3.0, 0.1),
     Lever("withdrawal_stretch", "Withdrawal pace (1 = as planned, 3 = three times slower)", 0.5, 4.0, 0.25),
