@@ -44,20 +44,21 @@ def exposure(events: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def shuffled_count(s: pd.DataFrame, exposed: dict[str, np.ndarray], rng, draws: int) -> list[int]:
-    """Same-place strikes, ``draws`` times, if each group struck each town on days drawn at random, independently of
-    the other group, among the days the state was exposed there (the targets kept, each group's timing made
+    """Same-place strikes, ``draws`` times, if each group struck each town on as many days as it did, drawn at
+    random, independently of the other group, among the days the state was exposed there (the targets kept, each group's timing made
     independent of the other's)."""
     towns = []
     for town, here in s.groupby("town"):
-        n = [(here.group == g).sum() for g in GROUPS]
+        n = [here.day[here.group == g].nunique() for g in GROUPS]  # each group's strike days there
         if min(n) > 0:
-            towns.append((exposed.get(town, here.day.unique()).astype("datetime64[D]").astype(int), n))
+            days = exposed.get(town, here.day.unique()).astype("datetime64[D]").astype(int)
+            towns.append((days, [min(k, len(days)) for k in n]))
     counts = []
     for _ in range(draws):
         count = 0
         for days, (na, nb) in towns:
-            a = rng.choice(days, size=na, replace=na > len(days))
-            b = rng.choice(days, size=nb, replace=nb > len(days))
+            a = rng.choice(days, size=na, replace=False)
+            b = rng.choice(days, size=nb, replace=False)
             near = np.abs(a[:, None] - b[None, :]) <= 1
             count += len(np.unique(np.minimum(a[:, None], b[None, :])[near]))
         counts.append(count)
