@@ -199,13 +199,13 @@ PARAMS: tuple[Param, ...] = (
        "set aside for its sake (1: they never go to war)",
        "assumption: half-broken by mid-2023 — signed 2015 [S158], CSP out of the talks Dec 2022 [S70], the UN's "
        "departure a 'fatal blow' to it (CSP, 21 Jun 2023) [S54]"),
-    Param("rebel_threat_memory", 30.0, 1.0, 365.0, "days", "uncertainty", "insurgents",
+    Param("rebel_threat_memory", 20.0, 1.0, 365.0, "days", "uncertainty", "insurgents",
        "How long the rebels remember the threat to their zone (time constant of its exponential smoothing)",
-       "assumption: about a month, the ~4 weeks between the army's move on Ber and the CSP's declaration [SEED]"),
+       "assumption: a few weeks, as between the army's move on Ber (Aug) and the CSP's declaration (Sep 2023) [SEED]"),
     Param("rebel_grievance_weight", 0.5, 0.0, 5.0, "per unit of grievance", "uncertainty", "insurgents",
        "Weight of the grievance against the state among the people of the rebels' zone in the threat they see, "
        "against state personnel there per rebel fighter", "assumption"),
-    Param("rebel_threat_tolerance", 0.05, 0.0, 5.0, "index", "uncertainty", "insurgents",
+    Param("rebel_threat_tolerance", 0.045, 0.0, 5.0, "index", "uncertainty", "insurgents",
        "Remembered threat to their zone (state personnel there per rebel fighter + grievance against the state "
        "there), less what the accord restrains, at which the rebels go to war",
        "calibrated to [S10, SEED]: war declared 10–11 Sep 2023, not before the UN left"),

@@ -103,12 +103,14 @@ def ally_holds(model, mission) -> bool:
             and bool(model.forces.present[mission.target, partner]))
 
 
-def record_strike(model, group: int, v: int) -> None:
+def record_strike(model, group: int, v: int, around: list[int] | None = None) -> None:
     """Count JNIM and CSP strikes on the same town within 24 hours of each other; keep each strike with the group's
-    personnel standing within ``strike_reach`` of the town at that moment (who was there to strike)."""
+    personnel standing within ``strike_reach`` of the town (or of the towns ``around``, a corridor's two ends) at
+    that moment: who was there to strike."""
     if group not in PARTNER:
         return
-    model.strikes.append((model.day, v, group, float(model.presence[model.reach[v], group].sum())))
+    towns = model.reach[v] if around is None else sorted(set().union(*(model.reach[w] for w in around)))
+    model.strikes.append((model.day, v, group, float(model.presence[towns, group].sum())))
     if model.day - model.last_strike.get((v, PARTNER[group]), -99) <= 1:
         model.cum_joint_strikes += 1
     model.last_strike[(v, group)] = model.day

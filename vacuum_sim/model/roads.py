@@ -50,7 +50,7 @@ def road_attacks(model) -> None:
         for u, draw in zip(column, rng.random(len(column)), strict=True):
             group = next((g for g in IED_LAYERS if draw < model.p.ied_rate * threat[g]), None)
             if group is not None and ambushers(model, group, a, b):
-                ied(model, group, [u], a)
+                ied(model, group, [u], a, b)
         column = [u for u in column if u.strength >= 1.0]
         draw = rng.random()
         group = next((g for g in ARMED_GROUPS if draw < model.p.ambush_rate * threat[g]), None)
@@ -60,12 +60,13 @@ def road_attacks(model) -> None:
             model.retire(u)
 
 
-def ied(model, group: int, targets: list[ForceUnit], v: int) -> None:
-    """One vehicle of ``targets`` hits a device laid by ``group``: its crew, ``ied_casualties``, are lost."""
+def ied(model, group: int, targets: list[ForceUnit], v: int, w: int) -> None:
+    """One vehicle of ``targets`` hits a device laid by ``group`` on the corridor ``v``–``w``: its crew,
+    ``ied_casualties``, are lost."""
     lost = combat.inflict(model, targets, model.p.ied_casualties)
     model.log("Explosions/Remote violence", "Remote explosive/landmine/IED", FACTIONS[group],
               "/".join(sorted({u.name for u in targets})), v, lost)
-    relations.record_strike(model, group, v)
+    relations.record_strike(model, group, v, around=[v, w])
 
 
 def ambushers(model, group: int, a: int, b: int) -> list[ForceUnit]:
@@ -92,7 +93,7 @@ def ambush(model, group: int, column: list[ForceUnit], a: int, b: int, rng) -> N
     party_eff = sum(share * combat.effective(model, near) for near, share in parties.values())
     for g in parties:
         if size[g] >= 1.0:
-            relations.record_strike(model, g, a)
+            relations.record_strike(model, g, a, around=[a, b])
     before = combat.strength(column)
     lost_column, lost_party = combat.fire(model, before, combat.effective(model, column), party, party_eff,
                                           p.ambush_lethality, p.ambush_advantage, rng)
