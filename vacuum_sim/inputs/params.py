@@ -174,7 +174,7 @@ PARAMS: tuple[Param, ...] = (
     # --- insurgent behaviour --------------------------------------------------
     Param("jnim_attack_rate", 0.02, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
        "Daily chance an idle JNIM unit looks for a target", "assumption"),
-    Param("csp_attack_rate", 0.12, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
+    Param("csp_attack_rate", 0.2, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
        "Daily chance an idle CSP unit at war looks for a target",
        "calibrated to [SEED]: ≥5 army bases overrun Sep–Oct 2023"),
     Param("strike_reach", 2, 1, 6, "corridors", "uncertainty", "insurgents",
