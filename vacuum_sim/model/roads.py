@@ -60,13 +60,13 @@ def road_attacks(model) -> None:
             model.retire(u)
 
 
-def ied(model, group: int, targets: list[ForceUnit], v: int, w: int) -> None:
-    """One vehicle of ``targets`` hits a device laid by ``group`` on the corridor ``v``–``w``: its crew,
+def ied(model, group: int, targets: list[ForceUnit], v: int, w: int | None = None) -> None:
+    """One vehicle of ``targets`` hits a device laid by ``group`` at ``v`` (on the corridor ``v``–``w``): its crew,
     ``ied_casualties``, are lost."""
     lost = combat.inflict(model, targets, model.p.ied_casualties)
     model.log("Explosions/Remote violence", "Remote explosive/landmine/IED", FACTIONS[group],
               "/".join(sorted({u.name for u in targets})), v, lost)
-    relations.record_strike(model, group, v, around=[v, w])
+    relations.record_strike(model, group, v, around=[v] if w is None else [v, w])
 
 
 def ambushers(model, group: int, a: int, b: int) -> list[ForceUnit]:
