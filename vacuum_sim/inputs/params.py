@@ -205,7 +205,7 @@ PARAMS: tuple[Param, ...] = (
     Param("rebel_grievance_weight", 0.5, 0.0, 5.0, "per unit of grievance", "uncertainty", "insurgents",
        "Weight of the grievance against the state among the people of the rebels' zone in the threat they see, "
        "against state personnel there per rebel fighter", "assumption"),
-    Param("rebel_threat_tolerance", 0.045, 0.0, 5.0, "index", "uncertainty", "insurgents",
+    Param("rebel_threat_tolerance", 0.04, 0.0, 5.0, "index", "uncertainty", "insurgents",
        "Remembered threat to their zone (state personnel there per rebel fighter + grievance against the state "
        "there), less what the accord restrains, at which the rebels go to war",
        "calibrated to [S10, SEED]: war declared 10–11 Sep 2023, not before the UN left"),
