@@ -104,15 +104,22 @@ def rebels_defend(model) -> None:
     for m in model.missions:
         if m.side in STATE and zone[m.target] and any(u.route for u in m.units):
             heading.setdefault(m.target, []).extend(u for u in m.units if u.strength >= 1.0)
+    if not heading:
+        return
+    coming = {}
+    for u in model.units:
+        if u.faction == CSP and u.route:
+            coming.setdefault(u.route[-1], []).append(u)
     for v, column in sorted(heading.items()):
-        for u in reinforcements(model, v, combat.effective(model, column) / p.withdraw_odds):
+        for u in reinforcements(model, v, combat.effective(model, column) / p.withdraw_odds, coming.get(v, [])):
             missions.fall_back(model, u, v)
+            coming.setdefault(v, []).append(u)
 
 
-def reinforcements(model, v: int, need: float) -> list[ForceUnit]:
-    """Idle rebel units near ``v`` that bring its fortified effective defence to ``need`` (none if they cannot)."""
-    defence = [u for u in model.grid[v].agents if isinstance(u, ForceUnit) and u.faction == CSP]
-    defence += [u for u in model.units if u.faction == CSP and u.route and u.route[-1] == v]
+def reinforcements(model, v: int, need: float, coming: list[ForceUnit]) -> list[ForceUnit]:
+    """Idle rebel units near ``v`` that bring its fortified effective defence, with those already ``coming``, to
+    ``need`` (none if they cannot)."""
+    defence = [u for u in model.grid[v].agents if isinstance(u, ForceUnit) and u.faction == CSP] + coming
     if combat.fortified(model, v, defence) * combat.effective(model, defence) >= need:
         return []
     send = []
