@@ -182,7 +182,7 @@ PARAMS: tuple[Param, ...] = (
     # --- insurgent behaviour --------------------------------------------------
     Param("jnim_attack_rate", 0.02, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
        "Daily chance an idle JNIM unit looks for a target", "assumption"),
-    Param("csp_attack_rate", 0.06, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
+    Param("csp_attack_rate", 0.2, 0.0, 1.0, "per unit-day", "uncertainty", "insurgents",
        "Daily chance an idle CSP unit at war looks for a target",
        "calibrated to [SEED]: ≥5 army bases overrun Sep–Oct 2023"),
     Param("strike_reach", 2, 1, 6, "corridors", "uncertainty", "insurgents",
@@ -199,7 +199,24 @@ PARAMS: tuple[Param, ...] = (
     Param("vacated_base_value", 4.0, 0.0, 20.0, "relative weight", "uncertainty", "insurgents",
        "Attraction of an unheld vacated UN base as a target", "assumption; CSP seized Aguelhok camp the day the UN left [SEED]"),
     Param("jnim_csp_cooperation", 0.8, 0.0, 1.0, "0 hostile … 1 tacit allies", "uncertainty", "insurgents",
-       "JNIM–rebel relationship", "[SEED] same-place attacks within 24 h; JNIM IEDs spare rebels"),
+       "JNIM–rebel relationship: the chance the partner's fighters near a target join an attack, the weight of "
+       "the partner's fighters near the road in an ambush; JNIM IEDs and clashes spare the rebels as far",
+       "[SEED] same-place attacks within 24 h; JNIM IEDs spare rebels"),
+    Param("accord_strength", 0.5, 0.0, 1.0, "0 broken … 1 binding", "lever", "insurgents",
+       "How far the 2015 Algiers accord still restrains the rebels: the share of the threat to their zone they "
+       "set aside for its sake (1: they never go to war)",
+       "assumption: half-broken by mid-2023 — signed 2015 [S158], CSP out of the talks Dec 2022 [S70], the UN's "
+       "departure a 'fatal blow' to it (CSP, 21 Jun 2023) [S54]"),
+    Param("rebel_threat_memory", 20.0, 1.0, 365.0, "days", "uncertainty", "insurgents",
+       "How long the rebels remember the threat to their zone (time constant of its exponential smoothing)",
+       "assumption: a few weeks, as between the army's move on Ber (Aug) and the CSP's declaration (Sep 2023) [SEED]"),
+    Param("rebel_grievance_weight", 0.5, 0.0, 5.0, "per unit of grievance", "uncertainty", "insurgents",
+       "Weight of the grievance against the state among the people of the rebels' zone in the threat they see, "
+       "against state personnel there per rebel fighter", "assumption"),
+    Param("rebel_threat_tolerance", 0.04, 0.0, 5.0, "index", "uncertainty", "insurgents",
+       "Remembered threat to their zone (state personnel there per rebel fighter + grievance against the state "
+       "there), less what the accord restrains, at which the rebels go to war",
+       "calibrated to [S10, SEED]: war declared 10–11 Sep 2023, not before the UN left"),
     # --- UN -------------------------------------------------------------------
     Param("un_withdrawal", True, 0, 1, "", "lever", "un",
        "The UN withdraws on the scenario's closure dates", "[S14] Res. 2690 (30 Jun 2023)"),

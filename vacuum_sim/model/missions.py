@@ -38,8 +38,8 @@ def assaults(model) -> None:
             if mission.side in STATE:
                 model.ops_today[model.zone[v]] += 1
                 model.log("Battles", "Government operation", "/".join(sorted({u.name for u in here})), "", v)
-                relations.operation_reaches(model, v)
         if v in model.fights:
+            relations.join_fight(model, mission, model.fights[v])  # an ally's fight: join the attackers
             continue  # a fight is already under way there: the mission's units join their side's
         enemies = frozenset(u.faction for u in engagements.standing(model, v) if model.hostile(mission.side, u.faction))
         if enemies:
@@ -47,7 +47,6 @@ def assaults(model) -> None:
                                         "Armed clash" if mission.side in STATE else "Attack", mission)
             if mission.side not in STATE:
                 relations.record_strike(model, mission.side, v)
-                relations.partner_strike(model, mission.side, v)
 
 
 def advance(model) -> None:
@@ -65,6 +64,8 @@ def advance(model) -> None:
             mission.days_on_target += 1
             if mission.days_on_target >= p.operation_days:
                 end_mission(model, mission, success=True)
+        elif relations.ally_holds(model, mission):
+            end_mission(model, mission, success=False)  # the partner holds it: taken together, taken once
         else:
             model.captures[mission.side] += 1
             model.log("Strategic developments", "Non-state actor overtakes territory", FACTIONS[mission.side], "", v)

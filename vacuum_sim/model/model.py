@@ -70,6 +70,8 @@ class VacuumModel(mesa.Model):
         state_command.setup(self)
         self.missions: list[Mission] = []
         self.csp_at_war = False
+        self.rebel_threat = 0.0  # the rebels' remembered threat to their zone (relations.rebels_decide)
+        self.accord_posts = relations.state_personnel(self).copy()  # the state's footprint the accord left in place
         self.events: list[tuple] = []
         withdrawal.un_withdrawal(self)  # sites due on or before the start day close on day 0, never skipped
         self._new_day()
@@ -80,6 +82,7 @@ class VacuumModel(mesa.Model):
         self.captures = np.zeros(len(FACTIONS), dtype=int)  # towns and bases taken by each armed group
         self.cum_joint_strikes = 0
         self.last_strike = {}  # (town, faction) -> day of that group's last strike there
+        self.strikes: list[tuple] = []  # JNIM and CSP strikes: (day, town, group, its personnel within reach)
         self.fights: dict[int, engagements.Engagement] = {}  # engagements under way, by town
         self.cum_combat_deaths = 0.0
         self.cum_drone_strikes = 0
@@ -95,6 +98,7 @@ class VacuumModel(mesa.Model):
         self.day += 1
         self._new_day()
         withdrawal.un_withdrawal(self)
+        relations.rebels_decide(self)
         state_command.state_operations(self)
         group_command.armed_group_attacks(self)
         roads.road_attacks(self)  # IEDs and ambushes on the columns setting off
