@@ -254,15 +254,21 @@ def settle(model) -> None:
 
 
 def settle_one(model, u: ForceUnit, move: Move) -> None:
-    f = u.faction
-    if any(model.forces.present[move.post, h] for h in hostile_to(model, f)):
-        return  # hostile forces there: wait for the contact to be fought out or for them to leave
+    """Take up the foothold or post if the place is still open; wait while hostile forces stand there; otherwise stay
+    as the group's garrison there, the move come to nothing."""
+    f, v, present = u.faction, move.post, model.forces.present
+    if present[v, hostile_to(model, f)].any():
+        return  # wait for the contact to be fought out or for them to leave
     del model.moves[u]
     u.task = GARRISON
-    if move.kind == FOOTHOLD:
-        if model.presence[move.post, f] <= u.strength:  # the group's first fighters there
-            model.cum_footholds[f] += 1
-            model.log("Strategic developments", "Headquarters or base established", FACTIONS[f], "", move.post)
-    elif model.state_present()[move.town]:
-        blockades.post(model, u, move.town)
+    state = model.state_present()
+    if move.kind == BLOCKADE:
+        if state[move.town] and model.is_army_base[move.town]:
+            blockades.post(model, u, move.town)
+        return
+    first = model.presence[v, f] <= u.strength
+    alone = not np.delete(present[v], f).any()
+    if first and alone and not (state[v] or state[list(model.grid.G[v])].any()):
+        model.cum_footholds[f] += 1
+        model.log("Strategic developments", "Headquarters or base established", FACTIONS[f], "", v)
 
