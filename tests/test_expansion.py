@@ -96,20 +96,23 @@ def test_a_blockade_cuts_the_garrisons_supply_watches_its_roads_and_lifts_when_i
     assert (v, JNIM) in held.blockades and held.cum_blockades[JNIM] == 1
     assert held.events[-1][1:4] == ("Strategic developments", "Change to group/activity", "JNIM")
     cover = 1 / held.degree[v]
-    assert blockades.watch(held, JNIM, v, w) == pytest.approx(1 + held.p.blockade_road_threat * cover)
-    assert blockades.watch(free, JNIM, v, w) == 1.0
     start = held.presence[v, FAMA]
     a, b = besiege(free, 60)[:, v], besiege(held, 60)[:, v]
-    extra = held.p.supply_attrition * held.p.blockade_supply_km * cover / 100
+    assert blockades.watch(held, JNIM, v, w) == pytest.approx(1 + held.p.blockade_road_threat * cover)
+    assert blockades.watch(free, JNIM, v, w) == 1.0
+    p = held.p
+    assert held.supply_km[v] == pytest.approx(held.hub_km[v] + p.blockade_supply_km * cover)
+    daily = (1 - p.supply_attrition * held.supply_km[v] / 100) / (1 - p.supply_attrition * held.hub_km[v] / 100)
     assert b[-1] < a[-1]
-    assert b[-1] / a[-1] == pytest.approx((1 - extra) ** 60, rel=1e-9)
+    assert b[-1] / a[-1] == pytest.approx(daily ** 59, rel=1e-9)  # cut off from the day after the post is taken
     assert held.influence[v, J] > free.influence[v, J]
     assert start - a[-1] > 0  # the unbesieged garrison wears too (its hub distance), only less
     held.retire(post)  # the post's fighters gone
     after = besiege(held, 10)[:, v]
     again = besiege(free, 10)[:, v]
     assert (v, JNIM) not in held.blockades and held.blockade_cover[v, J] == 0
-    assert np.allclose(after / after[0], again / again[0])  # the same wear as the unbesieged garrison
+    assert held.supply_km[v] == held.hub_km[v]
+    assert np.allclose(after[1:] / after[1], again[1:] / again[1])  # from the day after, the unbesieged wear
     assert blockades.watch(held, JNIM, v, w) == 1.0
 
 
@@ -138,7 +141,8 @@ def test_a_unit_with_nothing_in_reach_redeploys_towards_the_best_prospect_and_ta
     m = model("redeploy_rate=0.3", "foothold_rate=0", "blockade_rate=0", "jnim_attack_rate=0", "ops_per_month=0",
               "drone_sorties=0")
     units, h, x = lone_pair(m, reachable_prospect=False)
-    own = units[1].strength * m.p.effectiveness[JNIM]
+    spare, own = expansion.spare_units(m, JNIM, h)
+    assert spare == units[1:] and own == units[1].strength * m.p.effectiveness[JNIM]
     move = expansion.choose_redeployment(m, units[1], own)
     assert move == expansion.Move(expansion.FOOTHOLD, x, x)
     for _ in range(30):  # a daily chance of redeploy_rate: 30 days leave it under one in 40,000 to sit out
@@ -163,10 +167,10 @@ def test_a_unit_with_a_prospect_in_reach_does_not_redeploy():
 
 def test_one_unit_always_holds_its_town():
     m = model()
-    spares = expansion.spare_units(m)
     idle = [u for u in m.units if u.faction in expansion.MOVERS and u.idle]
     towns = {(u.faction, u.node) for u in idle}
-    assert len(spares) == len(idle) - len(towns)
+    spares = [u for f, v in towns for u in expansion.spare_units(m, f, v)[0]]
+    assert len(towns) >= 10 and len(spares) == len(idle) - len(towns)
 
 
 def _jnim_towns(seed: int, overrides: tuple) -> tuple[int, int, int, bool]:

@@ -69,6 +69,13 @@ class Presence:
         """Towns × factions: whether any unit of the faction stands there."""
         return self._count > 0
 
+    @property
+    def count(self) -> np.ndarray:
+        """Towns × factions: how many units of the faction stand there (read-only view)."""
+        view = self._count.view()
+        view.flags.writeable = False
+        return view
+
 
 class ForceUnit(CellAgent):
     """A unit of one faction: a strength in personnel, a location, a task and, when moving, a route."""
@@ -132,7 +139,7 @@ class ForceUnit(CellAgent):
         were met before setting off, see ``roads.road_attacks``)."""
         m = self.model
         if self.faction in STATE:
-            self.strength *= 1.0 - m.p.supply_attrition * m.hub_km[self.node] / 100.0
+            self.strength *= 1.0 - m.p.supply_attrition * m.supply_km[self.node] / 100.0
         if self.route:
             self.travel()
         if self.strength < 1.0:

@@ -4,8 +4,9 @@ A group blockades town ``v`` once a unit it sent there (:func:`expansion.settle`
 of ``v``'s neighbours, its approaches; a post holds while the group's fighters stand there.  How tight the blockade
 is, its ``cover``, is the share of ``v``'s corridors whose far end holds a post.  Each day the blockade presses on three things:
 
-- **supply**: the state's units standing in ``v`` wear as if their supplies came from ``blockade_supply_km`` × cover
-  further away than their hub (cut off from it, supplied round by air or river), at ``supply_attrition``;
+- **supply**: the state's units in ``v`` wear as if their supplies came from ``blockade_supply_km`` × cover further
+  away than their hub (cut off from it, supplied round by air or river): ``model.supply_km``, which ``ForceUnit.step``
+  wears them by at ``supply_attrition``;
 - **roads**: IEDs and ambushes by the group on corridors to or from ``v`` are 1 + ``blockade_road_threat`` × cover
   times as likely (:func:`watch`, used by ``roads.road_attacks``);
 - **population**: the group's influence in ``v`` grows by ``blockade_influence`` × cover of its gap to full (traders,
@@ -39,6 +40,7 @@ def setup(model) -> None:
     model.blockades = {}  # (town, group) -> Blockade
     model.blockade_cover = np.zeros((model.n, len(ARMED_GROUPS)))  # towns × armed groups: share of approaches held
     model.cum_blockades = np.zeros(len(FACTIONS), dtype=int)
+    model.supply_km = model.hub_km.copy()  # how far each town's state units are supplied from, blockades included
 
 
 def post(model, unit: ForceUnit, town: int) -> None:
@@ -51,7 +53,6 @@ def post(model, unit: ForceUnit, town: int) -> None:
         state = "/".join(FACTIONS[f] for f in STATE if model.presence[town, f] > 0)
         model.log("Strategic developments", "Change to group/activity", FACTIONS[unit.faction], state, town)
     blockade.posts.add(unit.node)
-    model.blockade_cover[town, GROUP_COLUMN[unit.faction]] = cover(model, blockade)
 
 
 def posts_of(model, group: int) -> set[int]:
@@ -65,8 +66,10 @@ def cover(model, blockade: Blockade) -> float:
 
 
 def siege(model) -> None:
-    """Drop the posts that are gone and lift the blockades left without posts or state forces; the rest press on
-    the town's state units and its population (the roads: :func:`watch`)."""
+    """Drop the posts that are gone and lift the blockades left without posts or state forces; the rest cut their
+    town's supply (from tomorrow's wear on) and press on its population (the roads: :func:`watch`)."""
+    if not model.blockades and not model.blockade_cover.any():
+        return
     p = model.p
     model.blockade_cover[:] = 0.0
     state, present = model.state_present(), model.forces.present
@@ -76,14 +79,7 @@ def siege(model) -> None:
             del model.blockades[key]
             continue
         model.blockade_cover[b.town, GROUP_COLUMN[b.group]] = cover(model, b)
-    if not model.blockades:
-        return
-    tight = model.blockade_cover.max(axis=1)
-    wear = p.supply_attrition * p.blockade_supply_km * tight / 100.0
-    for v in np.flatnonzero(tight):
-        for u in model.grid[int(v)].agents:
-            if isinstance(u, ForceUnit) and u.faction in STATE and not u.route:
-                u.strength *= 1.0 - wear[v]
+    model.supply_km = model.hub_km + p.blockade_supply_km * model.blockade_cover.max(axis=1)
     inf = model.influence
     inf += p.blockade_influence * model.blockade_cover * (1.0 - inf)
 

@@ -46,15 +46,17 @@ class Move:
 
 @dataclass
 class Prospects:
-    """What a group sees today, as vectors over towns."""
+    """What a group sees today, as vectors over towns (kept up to date through the day as its units set off)."""
 
     hostile: np.ndarray  # a force hostile to the group stands there
     defence: np.ndarray  # the hostile forces' effective strength, after fortification
-    foothold: np.ndarray  # open for a foothold: nobody else's force in it, no state force in or next to it
+    attackable: np.ndarray  # what ``armed_group_attacks`` may go for: hostile forces where it has a network, or an
+    open_base: np.ndarray  # unheld vacated base
+    foothold: np.ndarray  # open for a foothold (and nobody of the group on the way there)
     foothold_value: np.ndarray
-    blockade: np.ndarray  # a state garrison (army base), with the group's network on its approaches
+    blockade: np.ndarray  # a state garrison (army base), with the group's network on its approaches, not fully covered
     blockade_value: np.ndarray
-    post_free: np.ndarray  # where a post can stand: no hostile force, the group's network established
+    free: np.ndarray  # where a new post can stand: no hostile force, the group's network established, no post of its own
 
 
 def setup(model) -> None:
@@ -62,6 +64,8 @@ def setup(model) -> None:
     model.cum_footholds = np.zeros(len(FACTIONS), dtype=int)
     model._prospects = (-1, {})
     model._days_from = {}
+    model._reach_mask = {}
+    model._recruitable = population.recruitable(model)  # fixed for the run
     blockades.setup(model)
 
 
@@ -80,6 +84,11 @@ def prospects(model, f: int) -> Prospects:
     return cache[f]
 
 
+def around(model, x: np.ndarray) -> np.ndarray:
+    """Sum over each town's neighbours of the vector ``x`` (a bincount over the corridors' two directions)."""
+    return np.bincount(model.edge_to, weights=x[model.edge_from], minlength=model.n)
+
+
 def _view(model, f: int) -> Prospects:
     p, col = model.p, GROUP_COLUMN[f]
     enemies = hostile_to(model, f)
@@ -89,49 +98,55 @@ def _view(model, f: int) -> Prospects:
     fortified = ((model.is_army_base & state) | (model.un_open & present[:, UN]) | model.vacated)
     defence = np.where(fortified, p.fortification, 1.0) * (model.presence[:, enemies] @ p.effectiveness[enemies])
     influence = model.influence[:, col]
-    around = model.neighbour_mean(influence)
-    win = population.support(model)[:, col] * population.recruitable(model)
-    state_near = state | (model.neighbour_sum(state.astype(float)) > 0)
     network = influence >= p.strike_network_min
-    others = np.delete(present, f, axis=1).any(axis=1)
-    foothold = ~others & ~state_near & network & (model.population > 0)
-    garrison = state & model.is_army_base
-    blockade = garrison & (around >= p.strike_network_min) & (model.population > 0)
-    established = influence >= p.recruit_influence_min
-    return Prospects(hostile, defence, foothold, win * influence, blockade, win * around, ~hostile & established)
+    anyone = present.sum(axis=1)
+    others = anyone > present[:, f]
+    open_base = model.vacated & (anyone == 0)
+    win = population.support(model)[:, col] * model._recruitable
+    peopled = model.population > 0
+    foothold = ~others & ~state & (around(model, state.astype(float)) == 0) & network & peopled
+    foothold[list(pending(model, f, FOOTHOLD))] = False
+    network_around = around(model, influence) / model.degree
+    blockade = state & model.is_army_base & (network_around >= p.strike_network_min) & peopled
+    blockade &= model.blockade_cover[:, col] < 1.0
+    free = ~hostile & (influence >= p.recruit_influence_min)
+    free[list(blockades.posts_of(model, f) | pending(model, f, BLOCKADE))] = False
+    return Prospects(hostile, defence, hostile & network, open_base, foothold, win * influence, blockade,
+                     win * network_around, free)
 
 
 def armed_group_moves(model) -> None:
-    """Each spare idle JNIM/ISSP unit draws whether to look for a foothold, a blockade or a redeployment today."""
+    """Each spare idle JNIM/ISSP unit draws whether to look for a foothold, a blockade or a redeployment today.
+
+    The draws are made per town first, one for each unit beyond the first standing there, so that the units are
+    listed only in towns where some draw calls for a move (a unit standing there but not idle leaves its draw unused).
+    """
     p = model.p
     rates = np.cumsum([p.foothold_rate, p.blockade_rate, p.redeploy_rate])
     if rates[-1] == 0:
         return
-    spares = spare_units(model)
-    if not spares:
+    counts = model.forces.count[:, list(MOVERS)]
+    towns, groups = np.nonzero(counts > 1)
+    if not len(towns):
         return
-    draws = model.streams["expansion"].random(len(spares))
-    for (u, own), draw in zip(spares, draws, strict=True):
-        kind = int(np.searchsorted(rates, draw, side="right"))
-        if kind < len(rates) and u.idle:
-            move = (choose_foothold, choose_blockade, choose_redeployment)[kind](model, u, own)
-            if move is not None:
-                send(model, u, move)
+    n_draws = counts[towns, groups] - 1
+    kinds = np.searchsorted(rates, model.streams["expansion"].random(n_draws.sum()), side="right")
+    starts = np.cumsum(n_draws) - n_draws
+    moving = np.add.reduceat(kinds < len(rates), starts) > 0
+    for i in np.flatnonzero(moving).tolist():
+        spare, own = spare_units(model, MOVERS[groups[i]], int(towns[i]))
+        for u, kind in zip(spare, kinds[starts[i]:starts[i] + n_draws[i]].tolist(), strict=False):
+            if kind < len(rates) and u.idle:
+                move = (choose_foothold, choose_blockade, choose_redeployment)[kind](model, u, own)
+                if move is not None:
+                    send(model, u, move)
 
 
-def spare_units(model) -> list[tuple[ForceUnit, float]]:
-    """(unit, effective strength of its town's spare units) for every idle JNIM/ISSP unit beyond one holding its
-    town (and its blockade post, if it is one)."""
-    by_town: dict[tuple[int, int], list[ForceUnit]] = {}
-    for u in model.units:
-        if u.faction in MOVERS and u.idle:
-            by_town.setdefault((u.faction, u.node), []).append(u)
-    out = []
-    for units in by_town.values():
-        spare = units[1:]
-        own = combat.effective(model, spare)
-        out += [(u, own) for u in spare]
-    return out
+def spare_units(model, f: int, v: int) -> tuple[list[ForceUnit], float]:
+    """The idle units of group ``f`` in town ``v`` beyond one holding it (and its blockade post, if it is one), and
+    their effective strength."""
+    units = [u for u in model.grid[v].agents if isinstance(u, ForceUnit) and u.faction == f and u.idle][1:]
+    return units, combat.effective(model, units)
 
 
 def pending(model, f: int, kind: str) -> set[int]:
@@ -139,54 +154,39 @@ def pending(model, f: int, kind: str) -> set[int]:
     return {m.post for u, m in model.moves.items() if u.faction == f and m.kind == kind}
 
 
-def free_posts(model, f: int, view: Prospects) -> np.ndarray:
-    """Approaches where the group can take a new post: no hostile force, no post of its own there or on its way."""
-    free = view.post_free.copy()
-    free[list(blockades.posts_of(model, f) | pending(model, f, BLOCKADE))] = False
-    return free
+def blockable(model, view: Prospects, own: float) -> np.ndarray:
+    """State garrisons that ``own`` effective strength cannot take by assault, with a free approach to post on."""
+    return view.blockade & (own < model.p.attack_odds * view.defence) & (around(model, view.free.astype(float)) > 0)
 
 
-def candidates(model, u: ForceUnit, own: float, view: Prospects) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Masks over towns: footholds open to ``u``'s group, blockades it cannot take by assault and may post on, and
-    the free approaches."""
-    f = u.faction
-    foothold = view.foothold.copy()
-    foothold[list(pending(model, f, FOOTHOLD))] = False
-    free = free_posts(model, f, view)
-    has_post = model.neighbour_sum(free.astype(float)) > 0
-    blockade = view.blockade & has_post & (own < model.p.attack_odds * view.defence)
-    blockade &= model.blockade_cover[:, GROUP_COLUMN[f]] < 1.0
-    return foothold, blockade, free
-
-
-def in_reach(model, u: ForceUnit) -> np.ndarray:
-    mask = np.zeros(model.n, bool)
-    mask[model.reach[u.node]] = True
-    mask[u.node] = False
-    return mask
+def in_reach(model, v: int) -> np.ndarray:
+    """Towns within ``strike_reach`` corridors of ``v``, ``v`` itself left out (cached per town for the run)."""
+    if v not in model._reach_mask:
+        mask = np.zeros(model.n, bool)
+        mask[model.reach[v]] = True
+        mask[v] = False
+        model._reach_mask[v] = mask
+    return model._reach_mask[v]
 
 
 def pick(model, mask: np.ndarray, value: np.ndarray) -> int | None:
     """A town of ``mask`` drawn in proportion to ``value`` (None if no town has any)."""
-    w = np.where(mask, value, 0.0)
-    total = w.sum()
-    if total <= 0:
+    cum = np.cumsum(np.where(mask, value, 0.0))
+    if cum[-1] <= 0:
         return None
-    return int(model.streams["expansion"].choice(model.n, p=w / total))
+    return int(np.searchsorted(cum, model.streams["expansion"].random() * cum[-1], side="right"))
 
 
 def choose_foothold(model, u: ForceUnit, own: float) -> Move | None:
     view = prospects(model, u.faction)
-    foothold, _, _ = candidates(model, u, own, view)
-    v = pick(model, foothold & in_reach(model, u), view.foothold_value)
+    v = pick(model, view.foothold & in_reach(model, u.node), view.foothold_value)
     return None if v is None else Move(FOOTHOLD, v, v)
 
 
 def choose_blockade(model, u: ForceUnit, own: float) -> Move | None:
     view = prospects(model, u.faction)
-    _, blockade, free = candidates(model, u, own, view)
-    v = pick(model, blockade & in_reach(model, u), view.blockade_value)
-    return None if v is None else Move(BLOCKADE, v, approach(model, u, v, free))
+    v = pick(model, blockable(model, view, own) & in_reach(model, u.node), view.blockade_value)
+    return None if v is None else Move(BLOCKADE, v, approach(model, u, v, view.free))
 
 
 def approach(model, u: ForceUnit, v: int, free: np.ndarray) -> int:
@@ -196,35 +196,24 @@ def approach(model, u: ForceUnit, v: int, free: np.ndarray) -> int:
     return max(options, key=lambda w: (model.influence[w, col], -model.travel_days(u.node, w), -w))
 
 
-def attack_in_reach(model, u: ForceUnit, own: float, view: Prospects) -> bool:
-    """Whether ``armed_group_attacks`` would find a target within reach: a hostile-held town with the group's network
-    that the spare units outgun ``attack_odds`` to one, or an unheld vacated base."""
-    p, col = model.p, GROUP_COLUMN[u.faction]
-    reach = in_reach(model, u)
-    network = model.influence[:, col] >= p.strike_network_min
-    beatable = view.hostile & network & (own >= p.attack_odds * view.defence)
-    friendly = (model.forces.present & ~np.isin(np.arange(len(FACTIONS)), hostile_to(model, u.faction))).any(axis=1)
-    open_base = model.vacated & ~view.hostile & ~friendly
-    return bool((reach & (beatable | open_base)).any())
-
-
 def choose_redeployment(model, u: ForceUnit, own: float) -> Move | None:
-    """With nothing within reach, the best foothold or blockade anywhere, discounted by the days to get there."""
+    """With nothing within reach (no attack target as ``armed_group_attacks`` would see it: hostile forces it outguns
+    ``attack_odds`` to one where it has a network, or an unheld vacated base; no foothold; no blockade), the best
+    foothold or blockade anywhere, its prospect discounted by the days to get there."""
     view = prospects(model, u.faction)
-    foothold, blockade, free = candidates(model, u, own, view)
-    reach = in_reach(model, u)
-    if (reach & (foothold | blockade)).any() or attack_in_reach(model, u, own, view):
+    blockade = blockable(model, view, own)
+    target = (view.attackable & (own >= model.p.attack_odds * view.defence)) | view.open_base
+    if (in_reach(model, u.node) & (view.foothold | blockade | target)).any():
         return None
-    days = days_from(model, u.node)
-    keep = (1.0 - model.p.redeploy_discount) ** days
-    score = np.maximum(np.where(foothold, view.foothold_value, 0.0), np.where(blockade, view.blockade_value, 0.0))
-    score = score * keep
-    if score.max() <= 0:
-        return None
+    foothold = np.where(view.foothold, view.foothold_value, 0.0)
+    blockade = np.where(blockade, view.blockade_value, 0.0)
+    score = np.maximum(foothold, blockade) * (1.0 - model.p.redeploy_discount) ** days_from(model, u.node)
     v = int(np.argmax(score))
-    if foothold[v] and view.foothold_value[v] >= view.blockade_value[v] * blockade[v]:
+    if score[v] <= 0:
+        return None
+    if foothold[v] >= blockade[v]:
         return Move(FOOTHOLD, v, v)
-    return Move(BLOCKADE, v, approach(model, u, v, free))
+    return Move(BLOCKADE, v, approach(model, u, v, view.free))
 
 
 def days_from(model, h: int) -> np.ndarray:
@@ -235,7 +224,13 @@ def days_from(model, h: int) -> np.ndarray:
 
 
 def send(model, u: ForceUnit, move: Move) -> None:
+    """Set ``u`` off; the place is taken for the group's other units today."""
     model.moves[u] = move
+    view = prospects(model, u.faction)
+    if move.kind == FOOTHOLD:
+        view.foothold[move.post] = False
+    else:
+        view.free[move.post] = False
     missions.fall_back(model, u, move.post)
     if not u.route:
         settle_one(model, u, move)
