@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from helpers import mali
 
-from vacuum_sim.factions import ARMED_GROUPS, FAMA, GROUP_COLUMN, JNIM
-from vacuum_sim.model import blockades, expansion
+from vacuum_sim.factions import ARMED_GROUPS, FAMA, GROUP_COLUMN, JNIM, ZONES
+from vacuum_sim.model import blockades, expansion, metrics
 from vacuum_sim.model.agents import GARRISON, ForceUnit
 from vacuum_sim.model.model import VacuumModel
 from vacuum_sim.runs.runner import resolve, simulate
@@ -100,6 +100,8 @@ def test_a_blockade_cuts_the_garrisons_supply_watches_its_roads_and_lifts_when_i
     a, b = besiege(free, 60)[:, v], besiege(held, 60)[:, v]
     assert blockades.watch(held, JNIM, v, w) == pytest.approx(1 + held.p.blockade_road_threat * cover)
     assert blockades.watch(free, JNIM, v, w) == 1.0
+    zone = {f"n_blockaded_{z}": int(held.zone[v] == i) for i, z in enumerate(ZONES)}
+    assert dict(zip(metrics.METRICS, metrics.daily(held), strict=True)).items() >= zone.items()
     p = held.p
     assert held.supply_km[v] == pytest.approx(held.hub_km[v] + p.blockade_supply_km * cover)
     daily = (1 - p.supply_attrition * held.supply_km[v] / 100) / (1 - p.supply_attrition * held.hub_km[v] / 100)

@@ -193,15 +193,15 @@ PARAMS: tuple[Param, ...] = (
     Param("jnim_csp_cooperation", 0.8, 0.0, 1.0, "0 hostile … 1 tacit allies", "uncertainty", "insurgents",
        "JNIM–rebel relationship", "[SEED] same-place attacks within 24 h; JNIM IEDs spare rebels"),
     # --- footholds, blockades, redeployment (JNIM, ISSP) ---------------------------
-    Param("foothold_rate", 0.02, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
+    Param("foothold_rate", 0.01, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
        "Daily chance a spare idle JNIM/ISSP unit (beyond one holding its town) looks for a new foothold within "
-       "strike_reach where the state is absent", "assumption: of the order of jnim_attack_rate"),
-    Param("blockade_rate", 0.02, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
+       "strike_reach where the state is absent", "assumption: half jnim_attack_rate (a move every ~100 days)"),
+    Param("blockade_rate", 0.01, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
        "Daily chance a spare idle JNIM/ISSP unit looks for a state-held town within strike_reach it cannot take, "
-       "to sit on one of its approaches", "assumption: of the order of jnim_attack_rate"),
-    Param("redeploy_rate", 0.02, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
+       "to sit on one of its approaches", "assumption: half jnim_attack_rate (a move every ~100 days)"),
+    Param("redeploy_rate", 0.01, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
        "Daily chance a spare idle JNIM/ISSP unit with nothing within reach (no target, foothold or blockade) "
-       "moves to the best prospect anywhere", "assumption: of the order of jnim_attack_rate"),
+       "moves to the best prospect anywhere", "assumption: half jnim_attack_rate (a move every ~100 days)"),
     Param("redeploy_discount", 0.1, 0.0, 1.0, "share/day of travel", "uncertainty", "expansion",
        "Share of a distant prospect's value lost per day of travel to it (a redeploying unit weighs value "
        "× (1 − discount)^days)", "assumption"),

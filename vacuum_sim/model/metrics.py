@@ -209,7 +209,7 @@ def _footholds(m):
 
 @metric(each("n_blockaded_{z}", "Towns in the {z} under blockade by an armed group that day", z=ZONES), "towns")
 def _blockaded(m):
-    return _zone_onehot(m).T @ (m.blockade_cover.max(axis=1) > 0)
+    return _zone_onehot(m).T.astype(int) @ (m.blockade_cover.max(axis=1) > 0)
 
 
 @metric(("cum_joint_strikes", "Strikes by JNIM and CSP on the same town within 24 hours of each other, so far"),
