@@ -217,6 +217,30 @@ PARAMS: tuple[Param, ...] = (
        "Remembered threat to their zone (state personnel there per rebel fighter + grievance against the state "
        "there), less what the accord restrains, at which the rebels go to war",
        "calibrated to [S10, SEED]: war declared 10–11 Sep 2023, not before the UN left"),
+    # --- footholds, blockades, redeployment (JNIM, ISSP) ---------------------------
+    Param("foothold_rate", 0.01, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
+       "Daily chance a spare idle JNIM/ISSP unit (beyond one holding its town) looks for a new foothold within "
+       "strike_reach where the state is absent", "assumption: half jnim_attack_rate (a move every ~100 days)"),
+    Param("blockade_rate", 0.01, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
+       "Daily chance a spare idle JNIM/ISSP unit looks for a state-held town within strike_reach it cannot take, "
+       "to sit on one of its approaches", "assumption: half jnim_attack_rate (a move every ~100 days)"),
+    Param("redeploy_rate", 0.01, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
+       "Daily chance a spare idle JNIM/ISSP unit with nothing within reach (no target, foothold or blockade) "
+       "moves to the best prospect anywhere", "assumption: half jnim_attack_rate (a move every ~100 days)"),
+    Param("redeploy_discount", 0.1, 0.0, 1.0, "share/day of travel", "uncertainty", "expansion",
+       "Share of a distant prospect's value lost per day of travel to it (a redeploying unit weighs value "
+       "× (1 − discount)^days)", "assumption"),
+    Param("blockade_supply_km", 1000.0, 0.0, 10000.0, "km", "uncertainty", "expansion",
+       "A fully blockaded town's state units wear (at supply_attrition) as if their supplies came this much "
+       "further than their hub (resupplied round by air or river); partial blockades in proportion",
+       "assumption: of the order of the longest supply lines on the map"),
+    Param("blockade_road_threat", 1.0, 0.0, 10.0, "multiplier", "uncertainty", "expansion",
+       "Extra IED and ambush chance by the blockading group on corridors to or from a fully blockaded town "
+       "(× 1 + this × share of approaches held)", "assumption: a blockade doubles the danger on its roads"),
+    Param("blockade_influence", 0.01, 0.0, 1.0, "share/day", "uncertainty", "expansion",
+       "Daily growth of the blockading group's influence in a fully blockaded town (share of its gap to full; "
+       "partial blockades in proportion): people must deal with whoever holds the roads",
+       "assumption: half of insurgent_growth"),
     # --- UN -------------------------------------------------------------------
     Param("un_withdrawal", True, 0, 1, "", "lever", "un",
        "The UN withdraws on the scenario's closure dates", "[S14] Res. 2690 (30 Jun 2023)"),

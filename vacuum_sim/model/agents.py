@@ -85,6 +85,13 @@ class Presence:
         """Towns × factions: whether any unit of the faction stands there."""
         return self._count > 0
 
+    @property
+    def count(self) -> np.ndarray:
+        """Towns × factions: how many units of the faction stand there (read-only view)."""
+        view = self._count.view()
+        view.flags.writeable = False
+        return view
+
 
 class ForceUnit(CellAgent):
     """A unit of one faction: a strength in personnel, a location, a task and, when moving, a route."""

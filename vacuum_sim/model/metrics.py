@@ -207,6 +207,23 @@ def _captures(m):
     return [m.captures[g] for g in ARMED_GROUPS]
 
 
+MOVER_NAMES = ("JNIM", "ISSP")  # the groups that establish footholds and lay blockades (model.expansion.MOVERS)
+
+
+@metric(each("cum_footholds_{g}", "Footholds {g} has established so far (its first fighters in a town where the state "
+             "was absent)", g=MOVER_NAMES)
+        + each("cum_blockades_{g}", "Blockades {g} has started so far (posts on the approaches of a state-held town)",
+               g=MOVER_NAMES), "towns")
+def _footholds(m):
+    return [*(m.cum_footholds[FACTIONS.index(g)] for g in MOVER_NAMES),
+            *(m.cum_blockades[FACTIONS.index(g)] for g in MOVER_NAMES)]
+
+
+@metric(each("n_blockaded_{z}", "Towns in the {z} under blockade by an armed group that day", z=ZONES), "towns")
+def _blockaded(m):
+    return _zone_onehot(m).T.astype(int) @ (m.blockade_cover.max(axis=1) > 0)
+
+
 @metric(("cum_joint_strikes", "Strikes by JNIM and CSP on the same town within 24 hours of each other, so far"),
         "strikes")
 def _joint_strikes(m):

@@ -20,9 +20,11 @@ from vacuum_sim.inputs.scenario import Scenario, load_scenario
 from vacuum_sim.model import (
     air,
     atrocities,
+    blockades,
     control,
     deployment,
     engagements,
+    expansion,
     forces,
     group_command,
     metrics,
@@ -37,7 +39,7 @@ from vacuum_sim.model.agents import ForceUnit, Mission, Presence, step_units
 
 # Independent random streams, one per random process, so that two scenarios run
 # with the same seed differ only where their parameters matter (common random numbers).
-STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities", "air")
+STREAMS = ("command", "insurgents", "corridors", "combat", "atrocities", "air", "expansion")
 
 
 class VacuumModel(mesa.Model):
@@ -87,6 +89,7 @@ class VacuumModel(mesa.Model):
         self.cum_combat_deaths = 0.0
         self.cum_drone_strikes = 0
         self.cum_drone_civilian_deaths = 0
+        expansion.setup(self)
 
         control.update_control(self)
         self.history = metrics.History(self, self.scenario_spec.days)
@@ -101,8 +104,11 @@ class VacuumModel(mesa.Model):
         relations.rebels_decide(self)
         state_command.state_operations(self)
         group_command.armed_group_attacks(self)
+        expansion.armed_group_moves(self)  # spare JNIM/ISSP units: new footholds, blockade posts, redeployment
         roads.road_attacks(self)  # IEDs and ambushes on the columns setting off
         step_units(self)  # supply wear, travel
+        expansion.settle(self)  # arrivals take up their foothold or blockade post
+        blockades.siege(self)  # blockaded towns: supply cut, influence pressed (their roads: road_attacks)
         atrocities.operations_among_civilians(self)
         missions.assaults(self)
         relations.insurgent_clashes(self)

@@ -58,8 +58,7 @@ def recruitment(model) -> None:
     depleted units standing there, the rest as new units."""
     p = model.p
     established = (model.influence - p.recruit_influence_min).clip(min=0.0) / (1 - p.recruit_influence_min)
-    catchment = model.population * p.recruit_catchment / (model.population + p.recruit_catchment)
-    recruits = (p.recruit_rate * catchment[:, None] * established * support(model)).clip(max=p.recruit_cap)
+    recruits = (p.recruit_rate * recruitable(model)[:, None] * established * support(model)).clip(max=p.recruit_cap)
     model.recruit_pool += recruits
     model.cum_recruits_by_town += recruits
     for g, f in enumerate(ARMED_GROUPS):
@@ -87,6 +86,13 @@ def recruitment(model) -> None:
             model.spawn(w, f, size, GARRISON)
         model.recruit_pool[v, g] = pool - n_units * size
         model.log("Strategic developments", "Recruitment", FACTIONS[f], "", w)
+
+
+def recruitable(model) -> np.ndarray:
+    """Per town, the people armed groups can recruit from: population × ``recruit_catchment`` / (population +
+    ``recruit_catchment``), the countryside around the town, which does not grow with the town."""
+    pop = model.population
+    return pop * model.p.recruit_catchment / (pop + model.p.recruit_catchment)
 
 
 def held(model, faction: int) -> np.ndarray:

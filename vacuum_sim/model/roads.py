@@ -24,7 +24,7 @@ from collections import defaultdict
 import numpy as np
 
 from vacuum_sim.factions import ARMED_GROUPS, FACTIONS, GROUP_COLUMN, ISSP, JNIM, STATE
-from vacuum_sim.model import combat, missions, relations
+from vacuum_sim.model import blockades, combat, missions, relations
 from vacuum_sim.model.agents import ATTACK, OPERATION, ForceUnit
 
 IED_LAYERS = (JNIM, ISSP)  # the rebels do not mine the roads [SEED]
@@ -46,7 +46,8 @@ def road_attacks(model) -> None:
     for key, column in sorted(columns(model).items(), key=lambda kv: kv[0]):
         _, a, b = key
         influence = np.maximum(model.influence[a], model.influence[b])
-        threat = {g: influence[GROUP_COLUMN[g]] * relations.hostility(model, g, column[0].faction) for g in ARMED_GROUPS}
+        threat = {g: influence[GROUP_COLUMN[g]] * relations.hostility(model, g, column[0].faction)
+                  * blockades.watch(model, g, a, b) for g in ARMED_GROUPS}
         for u, draw in zip(column, rng.random(len(column)), strict=True):
             group = next((g for g in IED_LAYERS if draw < model.p.ied_rate * threat[g]), None)
             if group is not None and ambushers(model, group, a, b):
