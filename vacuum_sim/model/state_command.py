@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 
+import networkx as nx
 import numpy as np
 
 from vacuum_sim.factions import (
@@ -51,6 +52,11 @@ def setup(model) -> None:
     model.assembling: dict[Mission, int] = {}  # massed mission -> the hub where its columns assemble
     model.hub_days = np.array([[model.travel_days(h, v) for v in range(model.n)] for h in model.hubs])
     model.cum_outposts_given_up = 0
+    g, reach = model.grid.G, model.p.strike_reach
+    # The towns from which hostile fighters could close on each hub while a column is away; the seat of government,
+    # whose fall would end the regime, is watched twice as far out.
+    model.hub_watch = {h: sorted(nx.single_source_shortest_path_length(g, h, cutoff=reach * (2 if g.nodes[h]["capital"]
+                                                                                             else 1))) for h in model.hubs}
 
 
 def state_operations(model) -> None:
@@ -186,18 +192,20 @@ def muster(model, reserves: dict, v: int, need: float) -> list[tuple[int, list]]
 
 
 def hub_guard(model, reserves: dict) -> dict[int, float]:
-    """Effective reserve each hub keeps back: with its garrison, fortified, as strong as the hostile fighters
-    standing within ``strike_reach`` of it (so that they cannot assault it at ``attack_odds``)."""
+    """Effective reserve each hub keeps back: with its garrison, fortified, strong enough that the hostile fighters
+    who could close on it while a column is away (within ``strike_reach``; twice that around the capital) cannot
+    assault it at ``attack_odds``."""
     p, eff = model.p, model.p.effectiveness
     hostile = hostile_groups(model)
     enemy = model.presence[:, hostile] @ eff[hostile] if hostile else np.zeros(model.n)
     out = {}
-    for h in model.hubs:
-        near = enemy[model.reach[h]].sum()
+    for h, watch in model.hub_watch.items():
+        near = enemy[watch].sum()
         if near > 0:
-            garrison = model.presence[h, list(STATE)] @ eff[list(STATE)] - sum(
-                u.strength * eff[u.faction] for f in STATE for u in reserves.get((f, h), ()))
-            out[h] = near / p.fortification - garrison
+            # Only its garrison stays: columns assembling or passing through are about to leave.
+            garrison = sum(u.strength * eff[u.faction] for u in model.grid[h].agents
+                           if u.faction in STATE and u.task == GARRISON)
+            out[h] = near / (p.attack_odds * p.fortification) - garrison
     return out
 
 
