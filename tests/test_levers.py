@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "experiments" / "levers"))
-import lever_claims as lc  # noqa: E402
+import lever_claims as lc
 
 SEEDS, DAYS = list(range(5)), 300
 
