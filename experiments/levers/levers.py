@@ -168,6 +168,7 @@ def _paired(ax, values: pd.DataFrame, pairs: list[tuple[str, str, str]], percent
     for i, (m, *_) in enumerate(pairs):
         ax.annotate(PANEL_NAMES[m], (3 * i + 0.5, 1), xycoords=("data", "axes fraction"), xytext=(0, -4),
                     textcoords="offset points", ha="center", va="top", fontsize=9)
+    ax.margins(y=0.15)  # room for the group labels above the points
     if percent:
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
 
@@ -209,7 +210,7 @@ def figure(values: pd.DataFrame, info: dict, out: Path) -> Path:
     fig.suptitle(f"Lever responses: medians and 10–90 % bands over {n} seeds, {info['days']} days from 1 April 2023; "
                  f"state measured over the last {WINDOW} days", fontsize=12)
     add_footer(fig, {"version": info["version"], "scenario": f"{info['scenario']} and its arms "
-                     f"(commit {(info['git_commit'] or 'unknown')[:10]})", "seed": info["seeds"]})
+                     f"(commit {(info['git_commit'] or 'unknown')[:10]})", "seed": f"{info['seeds'][0]}–{info['seeds'][-1]} in every arm ({len(values)} runs)"})
     fig.savefig(out, dpi=100)
     return out
 
