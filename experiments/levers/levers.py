@@ -49,8 +49,13 @@ PANEL_NAMES = {"jnim_centre_towns": "central towns JNIM holds", "jnim_south_town
                "csp_north_towns": "northern towns the rebels (CSP) hold"}
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        self.exit(2, f"levers.py: {message}\n")  # one line, as for every other bad input
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = _Parser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=20, help="replicates: seeds 0 … N−1 in every arm (default 20)")
     parser.add_argument("--days", type=int, default=730, help=f"horizon in days, > {WINDOW} (default 730)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
