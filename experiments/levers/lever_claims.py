@@ -6,16 +6,17 @@ Every arm runs the same seeds (common random numbers), so a claim is judged on t
 
 - *lower*: the median paired difference is below zero;
 - *not higher* / *not lower*: the median paired difference is at most (at least minus) ``MARGIN`` of the
-  reference's median.  Without a margin a claim of "no change" would fail on seed noise about half the time
-  even when the lever has no effect at all; 10 % is well inside the changes the issue reports as failures
-  (cooperation 1 against 0.8, the south under ``army_holds_centre``) and in the units of the measure itself;
+  reference's median, in the measure's own units.  Without a margin a claim of "no change" would fail on seed
+  noise about half the time even when the lever has no effect at all; 10 % lets that noise pass but not a change
+  of the size the issue calls a failure (e.g. JNIM's strikes in the south doubling under ``army_holds_centre``);
 - *launched*: at least one operation in the window in every seed (a freeze, as the issue found at a small army,
   gives zero in every seed, with no noise to tolerate).
 
 The state of the theatre is averaged over the last ``WINDOW`` days of the horizon, so that one day's swing of a
-town does not decide a claim; operations are counted in that window (still launched at the end); JNIM's strikes in
-the south over the whole horizon (activity, and enough events for a 10 % margin to exceed one event).  The theatre army of each level is ``fama_manpower × theatre_share``; the study
-sets ``fama_manpower`` to level / ``theatre_share`` (the base scenario's share, read at run time).
+town does not decide a claim; operations are counted in that window (still launched at the end); JNIM's strikes
+in the south over the whole horizon (activity, and enough events for a 10 % margin to exceed one event).  The
+theatre army of each level is ``fama_manpower × theatre_share``; the study sets ``fama_manpower`` to level /
+``theatre_share`` (the base scenario's share, read at run time).
 """
 
 from __future__ import annotations
