@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write into (default: this study's folder)")
     args = parser.parse_args(argv)
-    for flag, value, least in (("--seeds", args.seeds, 2), ("--days", args.days, WINDOW + 1), ("--workers", args.workers, 1)):
+    for flag, value, least in (("--seeds", args.seeds, 2), ("--days", args.days, WINDOW + 1),
+                               ("--workers", args.workers, 1)):
         if value < least:
             print(f"levers.py: {flag}: {value}: must be a whole number >= {least}", file=sys.stderr)
             return 2
@@ -132,13 +133,15 @@ def results_markdown(values: pd.DataFrame, judged: pd.DataFrame, info: dict) -> 
         shown = list(dict.fromkeys(checks["measure"]))
         names = list(dict.fromkeys([*checks["reference"][checks["reference"] != ""], *checks["arm"]]))
         names = [a for a in values["arm"].unique() if a in names]
-        verdict = "**holds**" if checks["holds"].all() else f"**fails** ({(~checks['holds']).sum()} of {len(checks)} checks)"
+        failed = int((~checks["holds"]).sum())
+        verdict = f"**fails** ({failed} of {len(checks)} checks)" if failed else "**holds**"
         lines += ["", f"### ({claim.key}) {claim.text}: {verdict}", "",
                   "| arm | " + " | ".join(MEASURES[m] for m in shown) + " |", "|---|" + "---:|" * len(shown)]
         for arm in names:
             x = values[values["arm"] == arm]
             lines.append(f"| `{arm}` | " + " | ".join(_cell(x[m], m) for m in shown) + " |")
-        lines += ["", "| check | median paired difference | seeds lower / higher | rule | holds |", "|---|---:|---:|---|---|"]
+        lines += ["", "| check | median paired difference | seeds lower / higher | rule | holds |",
+                  "|---|---:|---:|---|---|"]
         for k in checks.itertuples():
             if k.rule == "launched":
                 lines.append(f"| {k.measure} in `{k.arm}` | least over seeds: {k.difference:.0f} | | > 0 in every "
@@ -215,7 +218,8 @@ def figure(values: pd.DataFrame, info: dict, out: Path) -> Path:
     fig.suptitle(f"Lever responses: medians and 10–90 % bands over {n} seeds, {info['days']} days from 1 April 2023; "
                  f"state measured over the last {WINDOW} days", fontsize=12)
     add_footer(fig, {"version": info["version"], "scenario": f"{info['scenario']} and its arms "
-                     f"(commit {(info['git_commit'] or 'unknown')[:10]})", "seed": f"{info['seeds'][0]}–{info['seeds'][-1]} in every arm ({len(values)} runs)"})
+                     f"(commit {(info['git_commit'] or 'unknown')[:10]})",
+                     "seed": f"{info['seeds'][0]}–{info['seeds'][-1]} in every arm ({len(values)} runs)"})
     fig.savefig(out, dpi=100)
     return out
 
