@@ -12,10 +12,14 @@ import pytest
 
 import vacuum_sim
 from vacuum_sim import cli
-from vacuum_sim.observed.patterns import load_patterns, pattern_value
-from vacuum_sim.sweeps.validation import load_sensitivity, report, run_validation
+from vacuum_sim.inputs.params import BY_NAME
+from vacuum_sim.observed.patterns import PatternError, load_patterns, pattern_value
+from vacuum_sim.sweeps.validation import check_sensitivity, report, run_validation
 
 DOCS = Path(__file__).parents[1] / "docs" / "validation.md"
+# One key parameter, made here rather than read from sensitivity_2023.csv, whose rows follow the model's levers
+KEY = pd.DataFrame({"parameter": ["jnim_attack_rate"], "low": ["0.005"], "high": ["0.08"],
+                    "patterns": ["deaths_jun_oct joint_strikes_oct"], "why": ["test"]})
 
 
 def _number(text: str) -> float:
@@ -34,8 +38,7 @@ def small():
     """3 replicates to 25 October 2023 (the patterns that end by then), and one key parameter on 2 seeds."""
     patterns = load_patterns(held_out=True)
     patterns = patterns[patterns["end"] <= "2023-10-31"].reset_index(drop=True)
-    sensitivity = load_sensitivity(load_patterns(held_out=True))
-    sensitivity = sensitivity[sensitivity["parameter"] == "reclaim_weight"].reset_index(drop=True)
+    sensitivity = check_sensitivity(KEY, patterns, "test")
     v = run_validation(3, 2, workers=2, patterns=patterns, sensitivity=sensitivity)
     return v, report(v, "vacuum-sim validate-patterns --replicates 3 (test)")
 
@@ -75,22 +78,56 @@ def test_the_report_equals_a_direct_computation_from_the_runs(small):
     misses = text.split("## Misses", 1)[1].split("\n## ", 1)[0] if "## Misses" in text else ""
     missed = [n for n in names if rows[n][-1] == "**missed**"]
     assert re.findall(r"^- `(\w+)`", misses, flags=re.MULTILINE) == missed
-    assert misses.count("Why:") == len(missed)
+    assert misses.count("What moves it:") == len(missed)
+
+
+def test_each_miss_says_whether_a_key_parameter_reaches_the_observed_range(small):
+    """From the sensitivity runs: a key parameter's plausible value that brings the median inside is named."""
+    v, text = small
+    misses = dict(re.findall(r"^- `(\w+)`:.*\n  What moves it: (.*)$", text, flags=re.MULTILINE))
+    by_name = {p.name: p for p in v.patterns.itertuples()}
+    runs = v.values[v.values["parameter"] == ""]
+    for name, said in misses.items():
+        p = by_name[name]
+
+        def inside(x, p=p):
+            return (np.isnan(p.low) or x >= p.low) and (np.isnan(p.high) or x <= p.high)
+
+        if inside(runs[name].median()):
+            assert said.startswith("nothing to move")
+            continue
+        if name not in KEY.loc[0, "patterns"].split():
+            assert "no key parameter" in said
+            continue
+        at = v.values[v.values["parameter"] == "jnim_attack_rate"]
+        reached = [level for level in ("low", "high") if inside(at.loc[at["level"] == level, name].median())]
+        assert ("question of calibration" in said) == bool(reached), said
+        for level in reached:
+            assert f"`jnim_attack_rate` = {KEY.loc[0, level]} ({level})" in said
+
+
+def test_a_sensitivity_row_must_name_a_parameter_of_the_model():
+    patterns = load_patterns(held_out=True)
+    bad = KEY.assign(parameter="no_such_lever")
+    with pytest.raises(PatternError, match=r"^test: no_such_lever.parameter: not a parameter of the model"):
+        check_sensitivity(bad, patterns, "test")
+    with pytest.raises(PatternError, match=r"^test: jnim_attack_rate.patterns: nowhere"):
+        check_sensitivity(KEY.assign(patterns="nowhere"), patterns, "test")
 
 
 def test_the_sensitivity_shifts_equal_a_direct_computation(small):
     v, text = small
     default = pd.DataFrame(_direct(v.days, v.sensitivity_seeds))
-    low = pd.DataFrame(_direct(v.days, v.sensitivity_seeds, {"reclaim_weight": 0.3}))
-    high = pd.DataFrame(_direct(v.days, v.sensitivity_seeds, {"reclaim_weight": 0.9}))
+    low = pd.DataFrame(_direct(v.days, v.sensitivity_seeds, {"jnim_attack_rate": 0.005}))
+    high = pd.DataFrame(_direct(v.days, v.sensitivity_seeds, {"jnim_attack_rate": 0.08}))
     rows = _rows(text, "## Sensitivity")
-    keyed = v.sensitivity.loc[0, "patterns"].split()  # the patterns reclaim_weight is a key parameter of
-    shown = [r for r in rows if r[1].startswith("`reclaim_weight`")]
+    keyed = v.sensitivity.loc[0, "patterns"].split()  # the patterns jnim_attack_rate is a key parameter of
+    shown = [r for r in rows if r[1].startswith("`jnim_attack_rate`")]
     assert [r[0].strip("`") for r in shown] == keyed
     for name, (_, parameter, at_default, at_low, at_high) in zip(keyed, shown, strict=True):
-        assert parameter == "`reclaim_weight` = 0.6"
+        assert parameter == f"`jnim_attack_rate` = {BY_NAME['jnim_attack_rate'].default:g}"
         assert _number(at_default) == pytest.approx(default[name].median())
-        for cell, runs, value in ((at_low, low, "0.3"), (at_high, high, "0.9")):
+        for cell, runs, value in ((at_low, low, "0.005"), (at_high, high, "0.08")):
             m = re.fullmatch(r"([\d.]+): ([\d,.]+) \((\S+)\)", cell)
             assert m and m[1] == value
             assert _number(m[2]) == pytest.approx(runs[name].median(), abs=0.05)

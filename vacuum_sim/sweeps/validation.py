@@ -5,7 +5,10 @@ replicate runs of the historical scenario, from the runs' tables only (``observe
 fixed (0, 1, …), so the report is reproducible and the number of workers never changes it.  A sensitivity
 section moves each key parameter of ``observed/data/sensitivity_2023.csv`` to its low and high plausible value
 on the first few seeds and reports the median's shift against the same seeds at the defaults (common random
-numbers, so that the shift is not seed noise).  The report is regenerated whenever the mechanisms change.
+numbers, so that the shift is not seed noise).  A missed pattern's report says what the sensitivity runs show
+about it: whether one of its key parameters, at a plausible value, brings it inside the observed range (then the
+miss is a matter of calibration) or none does (then these parameters alone cannot fix it).  The report is
+regenerated whenever the mechanisms change.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pandas as pd
 
 from vacuum_sim import __version__
 from vacuum_sim.inputs.geography import load_map
+from vacuum_sim.inputs.params import BY_NAME
 from vacuum_sim.inputs.scenario import DEFAULT_SCENARIO, ScenarioError, apply_changes, load_scenario
 from vacuum_sim.observed.patterns import PatternError, describe, load_patterns
 from vacuum_sim.runs.runner import git_commit
@@ -33,7 +37,6 @@ from vacuum_sim.sweeps.runners import pool
 SENSITIVITY_FILE = "sensitivity_2023.csv"
 REPRODUCED = 0.6  # least share of replicates inside the observed range for a pattern to count as reproduced
 BAND = (0.1, 0.9)  # the quantiles of the reported range
-WHY_HOOK = "_(to be filled in by a person who has read the mechanisms)_"
 
 
 @dataclass(frozen=True)
@@ -52,11 +55,18 @@ class Validation:
 
 
 def load_sensitivity(patterns: pd.DataFrame, source: str = SENSITIVITY_FILE) -> pd.DataFrame:
-    """The key parameters and their plausible values, checked against the pattern table."""
+    """The key parameters and their plausible values, checked against the pattern table and the parameter table."""
     with files("vacuum_sim.observed").joinpath("data", source).open(encoding="utf-8") as f:
-        t = pd.read_csv(f, dtype=str, keep_default_na=False)
+        return check_sensitivity(pd.read_csv(f, dtype=str, keep_default_na=False), patterns, source)
+
+
+def check_sensitivity(t: pd.DataFrame, patterns: pd.DataFrame, source: str) -> pd.DataFrame:
+    """A sensitivity table (all columns text) checked before any run: its parameters exist, its patterns too."""
     known = set(patterns["name"])
     for row in t.itertuples():
+        if row.parameter not in BY_NAME:
+            raise PatternError(source, f"{row.parameter}.parameter", "not a parameter of the model (see "
+                               "`vacuum-sim params`); rename or remove the row")
         unknown = sorted(set(row.patterns.split()) - known)
         if unknown or not row.patterns:
             raise PatternError(source, f"{row.parameter}.patterns", f"{' '.join(unknown) or 'none given'}: "
@@ -134,6 +144,37 @@ def _reason(p, median: float, inside: float) -> str:
         how = "far above" if median > 2 * p.high else "above"
         return f"model {how} the observed range: median {_num(median)} against {observed(p)}"
     return f"median inside the observed range, but only {inside:.0%} of the replicates are: the runs spread too widely"
+
+
+def _what_moves(p, median: float, moves: pd.DataFrame | None) -> str:
+    """Whether a key parameter at a plausible value brings a missed pattern's median inside its observed range."""
+    if _inside(p, median):
+        return "nothing to move: the median is inside at the defaults; what misses is the spread of the replicates."
+    if moves is None:
+        return "no sensitivity runs in this report (rerun with --sensitivity-replicates)."
+    mine = moves[moves["pattern"] == p.Index]
+    if mine.empty:
+        return "it has no key parameter in the sensitivity table."
+    tried = [(r.parameter, level, getattr(r, level), getattr(r, f"median_{level}"))
+             for r in mine.itertuples() for level in ("low", "high")]
+    inside = [t for t in tried if _inside(p, t[3])]
+    if inside:
+        return "; ".join(f"at `{name}` = {_value(x)} ({level}) the median is {_num(m)}, inside the observed range"
+                         for name, level, x, m in inside) + ": within plausible values, a question of calibration."
+    name, _, x, m = min(tried, key=lambda t: _gap(p, t[3]))
+    names = ", ".join(f"`{n}`" for n in dict.fromkeys(mine["parameter"]))
+    return (f"none of its key parameters ({names}) at its low or high plausible value brings the median inside "
+            f"the observed range (closest: `{name}` = {_value(x)}, median {_num(m)}), so these parameters alone "
+            "do not fix it.")
+
+
+def _inside(p, x: float) -> bool:
+    return (np.isnan(p.low) or x >= p.low) and (np.isnan(p.high) or x <= p.high)
+
+
+def _gap(p, x: float) -> float:
+    """How far ``x`` lies outside a pattern's observed range."""
+    return max(0.0 if np.isnan(p.low) else p.low - x, 0.0 if np.isnan(p.high) else x - p.high, 0.0)
 
 
 def shifts(v: Validation) -> pd.DataFrame:
@@ -221,9 +262,13 @@ def report(v: Validation, command: str) -> str:
     lines += [f"- `{p.name}`: {p.source}" for p in v.patterns.itertuples()]
     missed = s[s["verdict"] == "missed"]
     if len(missed):
-        lines += ["", "## Misses", ""]
-        for r in missed.itertuples():
-            lines += [f"- `{r.pattern}`: {r.reason}.", f"  Why: {WHY_HOOK}"]
+        lines += ["", "## Misses", "",
+                  ("What the sensitivity runs below say about each miss (medians over their seeds; a person who has "
+                   "read the mechanisms can say more, in the model's documentation, not here)."), ""]
+        moves = shifts(v) if v.sensitivity_seeds else None
+        for r, p in zip(missed.itertuples(), v.patterns.set_index("name").loc[missed["pattern"]].itertuples(),
+                        strict=True):
+            lines += [f"- `{r.pattern}`: {r.reason}.", f"  What moves it: {_what_moves(p, r.median, moves)}"]
     lines += _sensitivity_lines(v)
     return "\n".join(lines) + "\n"
 
