@@ -38,8 +38,8 @@ def _failing(judged: pd.DataFrame, key: str) -> str:
 
 # Claims the model misses today (issue 9 stays open on them; see experiments/levers/README.md for the numbers).
 # strict: the day one of them holds, this test fails until the mark is removed.
-MISSED = {"b": "army_holds_centre leaves more JNIM in the centre", "c": "no_withdrawal leaves more rebel-held towns",
-          "d": "full cooperation leaves the two groups fewer towns than none"}
+MISSED = {"a": "12k -> 18k does not lower JNIM's central towns on these seeds",
+          "b": "army_holds_centre leaves more JNIM in the centre", "c": "no_withdrawal leaves more rebel-held towns"}
 
 
 @pytest.mark.parametrize("key", [pytest.param(c.key, marks=pytest.mark.xfail(reason=MISSED[c.key], strict=True))
