@@ -40,7 +40,7 @@ from matplotlib.ticker import PercentFormatter
 from vacuum_sim import __version__
 from vacuum_sim.inputs.scenario import load_scenario
 from vacuum_sim.runs.runner import git_commit
-from vacuum_sim.views.style import COLOURS, SERIES, add_footer, param_label
+from vacuum_sim.views.style import COLOURS, SERIES, add_footer
 
 HERE = Path(__file__).parent
 START, END = "<!-- results: start (written by levers.py) -->", "<!-- results: end -->"
@@ -208,7 +208,7 @@ def figure(values: pd.DataFrame, info: dict, out: Path) -> Path:
 
     _band(ax[1, 1], COOPERATION, values, COOP, "insurgent_towns", COLOURS["JNIM"], "towns JNIM or the CSP hold")
     ax[1, 1].set(title="(d) JNIM and the rebels (CSP) against the state, by their cooperation",
-                 xlabel=param_label("jnim_csp_cooperation"), ylabel="towns", xticks=COOPERATION)
+                 xlabel="JNIM–rebel cooperation (jnim_csp_cooperation: 0 hostile … 1 tacit allies)", ylabel="towns", xticks=COOPERATION)
     fighters = ax[1, 1].twinx()
     _band(fighters, COOPERATION, values, COOP, "insurgent_fighters", COLOURS["CSP"], "JNIM and CSP fighters", alpha=0.1)
     fighters.set_ylabel("fighters")
