@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
 from functools import cache
 
 import numpy as np
 import pytest
 from helpers import mali
 
-from vacuum_sim.inputs.params import PARAMS
+from vacuum_sim.inputs.params import PARAMS, Params, UnknownParameter
 from vacuum_sim.runs.runner import resolve, simulate
 
 DAYS = 300  # covers the pre-drawdown months and the first closures, rebel war and central pressure
@@ -37,3 +38,13 @@ def test_parameter_changes_some_output(param):
     changed = any(not np.array_equal(_outputs(o, s)[0], _outputs(context, s)[0], equal_nan=True)
                   for s in SEEDS for o in tried)
     assert changed, f"{param.name} changed no output at {tried}"
+
+
+def test_a_parameter_set_survives_pickling_and_stays_strict():
+    """Params cross process boundaries (pools, Dask): a pickled copy reads the same values and still refuses
+    unknown names (pickle used to recurse forever through __getattr__)."""
+    p = Params({q.name: q.default for q in PARAMS})
+    copy = pickle.loads(pickle.dumps(p))
+    assert copy.as_dict() == p.as_dict() and copy.reclaim_weight == p.reclaim_weight
+    with pytest.raises(UnknownParameter):
+        getattr(copy, "north_share")  # noqa: B009 (the read itself is what is tested)

@@ -363,6 +363,8 @@ class Params:
             object.__setattr__(self, attr, array)
 
     def __getattr__(self, name: str):
+        if name.startswith("_"):  # private and special names (pickle asks for __setstate__ before _values exists)
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
