@@ -29,6 +29,7 @@ def build_space(model) -> None:
     model.edge_from, model.edge_to = np.concatenate([u, v]), np.concatenate([v, u])
     model.degree = np.bincount(model.edge_to, minlength=model.n)
     model.reach = [sorted(nx.single_source_shortest_path_length(g, v, cutoff=p.strike_reach)) for v in range(model.n)]
+    model.reach_array = [np.array(r) for r in model.reach]  # the same, for indexing the towns' arrays
     model._routes = {}
     model._travel_days = {}
     hubs = [v for v in g if g.nodes[v]["supply_hub"]]

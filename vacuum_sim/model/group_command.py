@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vacuum_sim.factions import ARMED_GROUPS, CSP, FACTIONS, GROUP_COLUMN, ISSP, JNIM, STATE, UN, ZONES
+from vacuum_sim.factions import ARMED_GROUPS, CSP, GROUP_COLUMN, ISSP, JNIM, STATE, UN, ZONES
 from vacuum_sim.model import combat, missions, relations
 from vacuum_sim.model.agents import ATTACK, ForceUnit, Mission
 
@@ -46,15 +46,16 @@ def plan_attack(model, unit: ForceUnit, rng) -> None:
     group = idle_group(model, f, here)
     own = combat.effective(model, group)
     col = GROUP_COLUMN[f]
-    towns = np.asarray(model.reach[here])
-    enemy = np.array([model.hostile(f, g) for g in range(len(FACTIONS))])
+    towns = model.reach_array[here]
+    enemy = relations.ENEMIES[model.csp_at_war][f]
     present = model.forces.present[towns]
     strength = model.presence[towns]
     held = ((model.is_army_base[towns] & (present[:, list(STATE)] & enemy[list(STATE)]).any(axis=1))
             | (model.un_open[towns] & present[:, UN] & enemy[UN]) | model.vacated[towns])
     defence = np.where(held, p.fortification, 1.0) * (strength[:, enemy] @ p.effectiveness[enemy])
     friendly_hold = (present & ~enemy).any(axis=1)
-    ok = (towns != here) & ~np.isin(towns, [m.target for m in model.missions])
+    busy = {m.target for m in model.missions}
+    ok = np.array([t != here and t not in busy for t in towns.tolist()])
     if f == CSP:
         ok &= model.zone[towns] != SOUTH  # the rebels fight for the north (and its edge in the centre), not the south
     # armed groups strike where they have local networks (anyone may walk into an empty camp)

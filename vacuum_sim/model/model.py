@@ -184,7 +184,7 @@ class VacuumModel(mesa.Model):
         return s / (self.degree if s.ndim == 1 else self.degree[:, None])
 
     def hostile(self, a: int, b: int) -> bool:
-        return relations.hostile(self, a, b)
+        return relations.HOSTILE[self.csp_at_war][a][b]
 
     # ------------------------------------------------------------------ actions shared by submodels
     def log(self, event_type, sub_event_type, actor1, actor2, node, fatalities=0, civilians=False) -> None:
