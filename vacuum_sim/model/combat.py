@@ -41,7 +41,7 @@ def strength(units) -> float:
 
 def effective(model, units) -> float:
     """Σ strength × effectiveness of the units' factions."""
-    eff = model.p.effectiveness
+    eff = model.p.effectiveness.tolist()  # Python floats: scalar arithmetic, not numpy's
     return sum(u.strength * eff[u.faction] for u in units)
 
 

@@ -45,10 +45,10 @@ def road_attacks(model) -> None:
     rng = model.streams["corridors"]
     for key, column in sorted(columns(model).items(), key=lambda kv: kv[0]):
         _, a, b = key
-        influence = np.maximum(model.influence[a], model.influence[b])
+        influence = np.maximum(model.influence[a], model.influence[b]).tolist()  # Python floats: scalar arithmetic
         threat = {g: influence[GROUP_COLUMN[g]] * relations.hostility(model, g, column[0].faction)
-                  * blockades.watch(model, g, a, b) for g in ARMED_GROUPS}
-        for u, draw in zip(column, rng.random(len(column)), strict=True):
+                  * float(blockades.watch(model, g, a, b)) for g in ARMED_GROUPS}
+        for u, draw in zip(column, rng.random(len(column)).tolist(), strict=True):
             group = next((g for g in IED_LAYERS if draw < model.p.ied_rate * threat[g]), None)
             if group is not None and ambushers(model, group, a, b):
                 ied(model, group, [u], a, b)
