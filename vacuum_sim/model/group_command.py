@@ -5,6 +5,8 @@ is heading for, when they see the odds to hold them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from vacuum_sim.factions import ARMED_GROUPS, CSP, GROUP_COLUMN, ISSP, JNIM, STATE, UN, ZONES
@@ -22,11 +24,14 @@ def armed_group_attacks(model) -> None:
     rate = {JNIM: p.jnim_attack_rate, ISSP: p.jnim_attack_rate, CSP: p.csp_attack_rate}
     armed = [u for u in model.units if u.faction in ARMED_GROUPS]
     draws = rng.random(len(armed))
+    views: dict[int, TargetView] = {}  # no unit moves while attacks are planned: what each group sees holds all day
     for u, draw in zip(armed, draws, strict=True):
         if draw >= rate[u.faction] or not u.idle:  # not looking today, busy, or drawn into a group attack today
             continue
         if draw < rate[u.faction] * (1 - p.un_deterrence * model.un_near[u.node]):
-            plan_attack(model, u, rng)
+            if u.faction not in views:
+                views[u.faction] = TargetView.of(model, u.faction)
+            plan_attack(model, u, rng, views[u.faction])
     if model.csp_at_war:
         rebels_defend(model)
 
@@ -37,36 +42,52 @@ def idle_group(model, faction: int, v: int) -> list[ForceUnit]:
     return group[:-1] if len(group) > 1 else group
 
 
-def plan_attack(model, unit: ForceUnit, rng) -> None:
+@dataclass(frozen=True)
+class TargetView:
+    """What an armed group sees of every town today: the hostile defence (fortified where hostile forces hold a base
+    or camp), where friends stand, where its network lets it strike, and which towns are bases."""
+
+    defence: np.ndarray
+    friendly_hold: np.ndarray
+    network: np.ndarray
+    bases: np.ndarray
+    open_to: np.ndarray  # towns the group fights for at all, and those whose empty camp it may walk into
+
+    @classmethod
+    def of(cls, model, f: int) -> TargetView:
+        p = model.p
+        enemy = relations.ENEMIES[model.csp_at_war][f]
+        present, strength = model.forces.present, model.presence
+        held = ((model.is_army_base & (present[:, list(STATE)] & enemy[list(STATE)]).any(axis=1))
+                | (model.un_open & present[:, UN] & enemy[UN]) | model.vacated)
+        defence = np.where(held, p.fortification, 1.0) * (strength[:, enemy] @ p.effectiveness[enemy])
+        # armed groups strike where they have local networks (anyone may walk into an empty camp)
+        network = (model.influence[:, GROUP_COLUMN[f]] >= p.strike_network_min) | (model.vacated & (defence == 0))
+        fights_for = np.ones(model.n, dtype=bool)
+        walk_in = np.ones(model.n, dtype=bool)
+        if f == CSP:  # the rebels fight for the north (and its edge in the centre), not the south
+            fights_for, walk_in = model.zone != SOUTH, model.zone == NORTH
+        return cls(defence, (present & ~enemy).any(axis=1), network & fights_for,
+                   model.is_army_base | model.vacated, walk_in)
+
+
+def plan_attack(model, unit: ForceUnit, rng, view: TargetView) -> None:
     """Weigh the towns within ``strike_reach`` by the odds and the prize; send all but one idle unit here.
 
-    Scored over the reachable towns at once, from the personnel each faction has there (``model.presence``)."""
+    Scored over the reachable towns at once, from what the group sees of them today (:class:`TargetView`)."""
     p = model.p
     f, here = unit.faction, unit.node
     group = idle_group(model, f, here)
     own = combat.effective(model, group)
     col = GROUP_COLUMN[f]
     towns = model.reach_array[here]
-    enemy = relations.ENEMIES[model.csp_at_war][f]
-    present = model.forces.present[towns]
-    strength = model.presence[towns]
-    held = ((model.is_army_base[towns] & (present[:, list(STATE)] & enemy[list(STATE)]).any(axis=1))
-            | (model.un_open[towns] & present[:, UN] & enemy[UN]) | model.vacated[towns])
-    defence = np.where(held, p.fortification, 1.0) * (strength[:, enemy] @ p.effectiveness[enemy])
-    friendly_hold = (present & ~enemy).any(axis=1)
+    defence = view.defence[towns]
     busy = {m.target for m in model.missions}
-    ok = np.array([t != here and t not in busy for t in towns.tolist()])
-    if f == CSP:
-        ok &= model.zone[towns] != SOUTH  # the rebels fight for the north (and its edge in the centre), not the south
-    # armed groups strike where they have local networks (anyone may walk into an empty camp)
-    ok &= (model.influence[towns, col] >= p.strike_network_min) | (model.vacated[towns] & (defence == 0))
-    bases = model.is_army_base[towns] | model.vacated[towns]
+    ok = np.array([t != here and t not in busy for t in towns.tolist()]) & view.network[towns]
     with np.errstate(divide="ignore", invalid="ignore"):
         assault = ok & (defence > 0) & (own >= p.attack_odds * defence)
-        weight = np.where(assault, np.where(bases, p.base_target_weight, 1.0) * own / defence, 0.0)
-    walk_in = ok & (defence == 0) & model.vacated[towns] & ~friendly_hold
-    if f == CSP:
-        walk_in &= model.zone[towns] == NORTH
+        weight = np.where(assault, np.where(view.bases[towns], p.base_target_weight, 1.0) * own / defence, 0.0)
+    walk_in = ok & (defence == 0) & model.vacated[towns] & ~view.friendly_hold[towns] & view.open_to[towns]
     weight = np.where(walk_in, p.vacated_base_value, weight)
     if weight.sum() <= 0:
         return
