@@ -70,8 +70,9 @@ def metric(columns: list[tuple[str, str]] | tuple[str, str], unit: str):
     return register
 
 
-def _zone_onehot(m) -> np.ndarray:
-    return m.zone[:, None] == np.arange(len(ZONES))
+def _zone_mean(m, x: np.ndarray) -> np.ndarray:
+    """Mean of a per-town value over each zone's towns."""
+    return np.bincount(m.zone, weights=x, minlength=len(ZONES)) / np.bincount(m.zone, minlength=len(ZONES))
 
 
 def _labels(*labels) -> np.ndarray:
@@ -121,8 +122,9 @@ def _population(m):
 def _per_1000(m, factions) -> list[float]:
     """Personnel of ``factions`` standing in each zone (and in all) per 1,000 of its census population."""
     personnel = m.presence[:, list(factions)].sum(axis=1)
-    onehot = _zone_onehot(m)
-    return [*(1000 * (onehot.T @ personnel) / (onehot.T @ m.catchment)), 1000 * personnel.sum() / m.catchment.sum()]
+    by_zone = np.bincount(m.zone, weights=personnel, minlength=len(ZONES))
+    people = np.bincount(m.zone, weights=m.catchment, minlength=len(ZONES))
+    return [*(1000 * by_zone / people), 1000 * personnel.sum() / m.catchment.sum()]
 
 
 @metric(each("security_per_1000_{z}", "Army, Wagner and UN personnel in the {z} per 1,000 of its inhabitants (2022 census)",
@@ -221,7 +223,7 @@ def _footholds(m):
 
 @metric(each("n_blockaded_{z}", "Towns in the {z} under blockade by an armed group that day", z=ZONES), "towns")
 def _blockaded(m):
-    return _zone_onehot(m).T.astype(int) @ (m.blockade_cover.max(axis=1) > 0)
+    return np.bincount(m.zone, weights=m.blockade_cover.max(axis=1) > 0, minlength=len(ZONES))
 
 
 @metric(("cum_joint_strikes", "Strikes by JNIM and CSP on the same town within 24 hours of each other, so far"),
@@ -265,14 +267,12 @@ def _strength(m):
 
 @metric(each("mean_grievance_{z}", "Mean grievance against the state over the {z}'s towns", z=ZONES), "index")
 def _grievance(m):
-    onehot = _zone_onehot(m)
-    return (onehot.T @ m.grievance[:, AGAINST_STATE]) / onehot.sum(axis=0)
+    return _zone_mean(m, m.grievance[:, AGAINST_STATE])
 
 
 @metric(each("mean_influence_{g}_{z}", "Mean influence of {g} over the {z}'s towns", g=GROUP_NAMES, z=ZONES), "0–1")
 def _influence(m):
-    onehot = _zone_onehot(m)
-    return ((onehot.T @ m.influence) / onehot.sum(axis=0)[:, None]).T.ravel()
+    return np.concatenate([_zone_mean(m, m.influence[:, g]) for g in range(len(GROUP_NAMES))])
 
 
 METRICS: tuple[str, ...] = tuple(x.name for fam in REGISTRY for x in fam.metrics)
