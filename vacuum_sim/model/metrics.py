@@ -330,8 +330,9 @@ class History:
 def events_frame(model) -> pd.DataFrame:
     """The event log in ACLED's column layout."""
     towns = model.mali.towns
-    rows = [(d.isoformat(), et, st, a1, a2, towns.at[v, "region"], towns.at[v, "name"], towns.at[v, "lat"],
-             towns.at[v, "lon"], fat, "Civilian targeting" if civ else "")
+    region, name, lat, lon = (towns[c].tolist() for c in ("region", "name", "lat", "lon"))  # not .at per event
+    rows = [(d.isoformat(), et, st, a1, a2, region[v], name[v], lat[v], lon[v], fat,
+             "Civilian targeting" if civ else "")
             for d, et, st, a1, a2, v, fat, civ in model.events]
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
 
