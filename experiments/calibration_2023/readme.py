@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from vacuum_sim.observed.patterns import load_patterns
+from vacuum_sim.runs.results import write_section
 from vacuum_sim.sweeps.calibration.posterior import read_posterior
 
 HERE = Path(__file__).resolve().parent
@@ -76,14 +77,13 @@ def main(argv: list[str]) -> None:
     if "--check" in argv:
         return
     readme = HERE / "README.md"
-    before, _, rest = readme.read_text(encoding="utf-8").partition(START)
-    _, found, after = rest.partition(END)
-    if not found:
-        sys.exit(f"{readme}: the markers {START!r} … {END!r} are missing")
+    try:
+        write_section(readme, START, END, text)
+    except ValueError as e:
+        sys.exit(str(e))
     for name in FIGURES:
         if (folder / name).is_file():
             shutil.copyfile(folder / name, HERE / name)
-    readme.write_text(before + text + after, encoding="utf-8")
     print(f"wrote {readme}")
 
 

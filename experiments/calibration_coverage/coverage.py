@@ -29,6 +29,7 @@ from scipy import stats
 
 import vacuum_sim
 from vacuum_sim.observed.readers import to_acled
+from vacuum_sim.runs.results import write_section
 from vacuum_sim.runs.runner import git_commit
 from vacuum_sim.sweeps.calibration.calibrate import load_calibration, run_calibration, write
 from vacuum_sim.sweeps.calibration.posterior import read_posterior
@@ -113,11 +114,10 @@ def main(argv: list[str]) -> None:
         return
     results.to_csv(HERE / "results.csv", index=False)
     readme = HERE / "README.md"
-    before, _, rest = readme.read_text(encoding="utf-8").partition(START)
-    _, found, after = rest.partition(END)
-    if not found:
-        sys.exit(f"{readme}: the markers {START!r} … {END!r} are missing")
-    readme.write_text(before + text + after, encoding="utf-8")
+    try:
+        write_section(readme, START, END, text)
+    except ValueError as e:
+        sys.exit(str(e))
     print(f"wrote {readme} and {HERE / 'results.csv'}")
 
 

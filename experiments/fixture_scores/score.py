@@ -22,6 +22,7 @@ import pandas as pd
 
 import vacuum_sim
 from vacuum_sim.observed.compare import compare
+from vacuum_sim.runs.results import write_section
 from vacuum_sim.runs.runner import git_commit
 
 HERE = Path(__file__).resolve().parent
@@ -76,12 +77,10 @@ def main(argv: list[str]) -> None:
     if check:
         return
     readme = HERE / "README.md"
-    text = readme.read_text(encoding="utf-8")
-    before, _, rest = text.partition(START)
-    _, found, after = rest.partition(END)
-    if not found:
-        sys.exit(f"{readme}: the markers {START!r} … {END!r} are missing")
-    readme.write_text(before + section + after, encoding="utf-8")
+    try:
+        write_section(readme, START, END, section)
+    except ValueError as e:
+        sys.exit(str(e))
     print(f"wrote {readme}")
 
 

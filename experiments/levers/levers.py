@@ -39,6 +39,7 @@ from matplotlib.ticker import PercentFormatter
 
 from vacuum_sim import __version__
 from vacuum_sim.inputs.scenario import load_scenario
+from vacuum_sim.runs.results import write_section
 from vacuum_sim.runs.runner import git_commit
 from vacuum_sim.views.style import COLOURS, SERIES, add_footer
 
@@ -84,10 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "run.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
     figure(values, info, args.out / "levers.png")
     readme = args.out / "README.md"
-    text = readme.read_text(encoding="utf-8") if readme.exists() else f"# Lever responses\n\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    readme.write_text(head + START + "\n" + results_markdown(values, judged, info) + "\n" + END
-                      + rest.split(END, 1)[1], encoding="utf-8")
+    if not readme.exists():
+        readme.write_text(f"# Lever responses\n\n{START}\n{END}\n", encoding="utf-8")
+    write_section(readme, START, END, f"{START}\n{results_markdown(values, judged, info)}\n{END}")
     held = judged.groupby("claim", sort=False)["holds"].all()
     print(f"{len(values)} runs in {seconds:.0f} s; claims holding: "
           + ", ".join(f"({k}) {'yes' if v else 'NO'}" for k, v in held.items()))

@@ -102,3 +102,14 @@ def load_run(path: str | Path) -> RunResult:
         metadata=json.loads((path / "metadata.json").read_text(encoding="utf-8")),
         scenario_toml=(path / "scenario.toml").read_text(encoding="utf-8"),
     )
+
+
+def write_section(path: Path, start: str, end: str, section: str) -> None:
+    """Replace the block from marker ``start`` to marker ``end`` in the file at ``path`` by ``section`` (which
+    carries both markers): how the studies' READMEs keep their generated numbers current.  Raises ValueError,
+    writing nothing, when a marker is missing."""
+    before, _, rest = path.read_text(encoding="utf-8").partition(start)
+    _, found, after = rest.partition(end)
+    if not found:
+        raise ValueError(f"{path}: the markers {start!r} … {end!r} are missing")
+    path.write_text(before + section + after, encoding="utf-8")
