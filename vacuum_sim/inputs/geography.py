@@ -97,6 +97,7 @@ def load_map(directory: Path | None = None) -> MaliMap:
             un_base=_yes(path, i, "un_base", r["un_base"]), fama_base=_yes(path, i, "fama_base_oct2023", r["fama_base_oct2023"]),
             garrison_at_start=_yes(path, i, "garrison_at_start", r["garrison_at_start"]),
             supply_hub=_yes(path, i, "supply_hub", r["supply_hub"]), capital=_yes(path, i, "capital", r["capital"]),
+            rebel_claim=_yes(path, i, "rebel_claim", r["rebel_claim"]),
         )
     capitals = [graph.nodes[n]["name"] for n in graph if graph.nodes[n]["capital"]]
     if len(capitals) != 1:

@@ -98,10 +98,15 @@ PARAMS: tuple[Param, ...] = (
        "CSP influence that marks the rebels' zone, which the army avoids while the 2015 accord holds",
        "assumption; [S54] the CSP saw army moves into UN camps as a breach"),
     Param("reclaim_weight", 0.6, 0.0, 1.0, "0 protect … 1 reclaim", "lever", "capacity",
-       "The junta's doctrine: how much its command values reclaiming a vacated UN base or a lost army base "
-       "(and, at war, a rebel-held town) against protecting populated towns from armed groups",
+       "The junta's doctrine: how much its command values reclaiming a UN camp the UN vacates (and, at war, a "
+       "rebel-held town) against protecting populated towns from armed groups",
        "[SEED] assumption: a stated judgement of the junta's sovereignty priority (it sent columns to the "
        "vacated camps of Ber, Anéfis and Kidal while the centre was left to itself), not fitted to counts"),
+    Param("handover_lead_days", 3, 0, 60, "days", "uncertainty", "capacity",
+       "Days before a UN camp's published closure by which the army's command aims to have a column there "
+       "(it sets off that much earlier than the journey from its nearest hub takes)",
+       "[S34, S35] at Ber the army's column fought near the camp on 11-12 Aug 2023 and took it on its closure "
+       "day, 13 Aug; at Tessalit the army was in on the closure day [S11]"),
     Param("protect_pop", 20000.0, 100.0, 1000000.0, "inhabitants", "uncertainty", "capacity",
        "Town population at which protecting it is worth half as much to the army's command as protecting a "
        "large city", "assumption: a regional town of ~20,000 matters half as much as a city"),
@@ -215,10 +220,12 @@ PARAMS: tuple[Param, ...] = (
        "against state personnel there per rebel fighter",
        "assumption; 0.5 → 0.25 with rebel_threat_tolerance 0.04 → 0.035 after the deciders were merged: at war by 15 Sep "
        "2023 in 13 of 20 seeds, at war at all within 300 days without the withdrawal in 6 of 20 (was 15 and 8)"),
-    Param("rebel_threat_tolerance", 0.035, 0.0, 5.0, "index", "uncertainty", "insurgents",
+    Param("rebel_threat_tolerance", 0.03, 0.0, 5.0, "index", "uncertainty", "insurgents",
        "Remembered threat to their zone (state personnel there per rebel fighter + grievance against the state "
        "there), less what the accord restrains, at which the rebels go to war",
-       "calibrated to [S10, SEED]: war declared 10–11 Sep 2023, not before the UN left"),
+       "calibrated to [S10, SEED]: war declared 10–11 Sep 2023, not before the UN left; 0.035 → 0.03 once the army "
+       "stopped sending columns into towns its own garrison holds: first day at war over seeds 0–19 from 15 Aug to "
+       "29 Oct 2023 (median 3 Sep), at war within 300 days without the withdrawal in 1 of 20"),
     # --- footholds, blockades, redeployment (JNIM, ISSP) ---------------------------
     Param("foothold_rate", 0.01, 0.0, 0.3, "per unit-day", "uncertainty", "expansion",
        "Daily chance a spare idle JNIM/ISSP unit (beyond one holding its town) looks for a new foothold within "

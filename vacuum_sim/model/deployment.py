@@ -46,6 +46,8 @@ def build_towns(model) -> None:
     model.catchment = t["catchment"].to_numpy(float)  # the census population each town stands for
     model.zone = np.array([ZONES.index(z) for z in t["zone"]])
     model.names = list(t["name"])
+    model.rebel_claim = t["rebel_claim"].to_numpy(bool)  # the territory the rebels claim as theirs
+    model.claim_in_reach = np.array([model.rebel_claim[r].any() for r in model.reach_array])  # within strike_reach
     model.is_army_base = t["garrison_at_start"].to_numpy(bool, copy=True)  # grows as the army holds towns
     model.influence = np.zeros((model.n, len(ARMED_GROUPS)))
     fighters = {JNIM: p.jnim_fighters, CSP: p.csp_fighters, ISSP: p.issp_fighters}

@@ -1,15 +1,18 @@
 """The state's command: each day it scores every town as a target, masses columns from its finite reserves on the
 best it can take, and gives up its least valuable outposts when it is short of troops.
 
-The junta's doctrine is one lever, ``reclaim_weight`` (0: protect the towns only … 1: reclaim the bases only):
+The junta's doctrine is one lever, ``reclaim_weight`` (0: protect the towns only … 1: reclaim the camps only):
 
     value(v) = reclaim_weight × reclaim(v) + (1 − reclaim_weight) × protect(v)
 
-- ``reclaim(v)`` is 1 for a vacated UN camp the state does not hold, an army base lost (the army no longer stands
-  there and an armed group holds or contests the town) and, once the rebels are at war, a town they hold;
+- ``reclaim(v)`` is the state's sovereignty claim: 1 for a UN camp the state does not hold that the UN has vacated
+  or, by its published timetable, will vacate before a column could be there ``handover_lead_days`` early, and,
+  once the rebels are at war, for a town they hold;
 - ``protect(v)`` is the threat hostile armed groups pose to the town's people: their influence in the town or, if
-  larger, on average next to it (from ``ct_target_min`` up) × pop / (pop + ``protect_pop``).  While the 2015 accord
-  holds, the army's counter-insurgency keeps out of the rebels' zone (reclaiming a vacated camp is not excluded).
+  larger, on average next to it (from ``ct_target_min`` up) × pop / (pop + ``protect_pop``).  A base an armed group
+  has overrun is a town to protect like any other.  As a target, a town where the state's forces stand with no
+  hostile fighters is worth no protection: its garrison stands guard there already.  While the 2015 accord holds,
+  the army's counter-insurgency keeps out of the rebels' zone (taking over a UN camp is not excluded).
 
 A target's score is its value per day the column is tied up (the journey there and back from the nearest hub with
 reserves, and ``operation_days`` on target); the command's estimate of each score is off by a log-normal error of
@@ -30,8 +33,6 @@ import numpy as np
 
 from vacuum_sim.factions import (
     ARMED_GROUPS,
-    CONTESTED,
-    CONTROL_LABELS,
     CSP,
     FACTIONS,
     FAMA,
@@ -44,7 +45,6 @@ from vacuum_sim.model import missions
 from vacuum_sim.model.agents import CONVOY, GARRISON, OPERATION, RESERVE, Mission
 
 GROUPS = list(ARMED_GROUPS)
-LOST_TO = np.isin(np.arange(len(CONTROL_LABELS)), [*ARMED_GROUPS, CONTESTED])  # control labels of a lost base
 
 
 def setup(model) -> None:
@@ -52,6 +52,9 @@ def setup(model) -> None:
     model.assembling: dict[Mission, int] = {}  # massed mission -> the hub where its columns assemble
     model.hub_days = np.array([[model.travel_days(h, v) for v in range(model.n)] for h in model.hubs])
     model.cum_outposts_given_up = 0
+    model.closing_day = np.full(model.n, np.inf)  # the UN's published closure day of each camp
+    for day, towns in model.closures.items():
+        model.closing_day[towns] = day
     g, reach = model.grid.G, model.p.strike_reach
     # The towns from which hostile fighters could close on each hub while a column is away; the seat of government,
     # whose fall would end the regime, is watched twice as far out.
@@ -92,10 +95,11 @@ def protect(model) -> np.ndarray:
 
 
 def reclaim(model, held: np.ndarray) -> np.ndarray:
-    """1 for a vacated camp the state does not hold, an army base lost (the army gone, an armed group holding or
-    contesting the town), and a rebel-held town at war."""
-    lost = model.is_army_base & LOST_TO[model.controller]
-    out = ~held & (model.vacated | lost)
+    """1 for a UN camp the state does not hold that the UN has vacated or, by its published timetable, will vacate
+    before a column from the nearest hub could be there ``handover_lead_days`` early; and for a rebel-held town
+    at war."""
+    due = model.closing_day - model.day <= model.hub_days.min(axis=0) + model.p.handover_lead_days
+    out = ~held & (model.vacated | due)
     if model.csp_at_war:
         out |= model.controller == CSP
     return out.astype(float)
@@ -109,6 +113,8 @@ def target_values(model, claim: np.ndarray) -> np.ndarray:
     guard = protect(model)
     if not model.csp_at_war:  # the 2015 accord: no counter-insurgency in the rebels' zone
         guard[(model.influence[:, GROUP_COLUMN[CSP]] >= p.rebel_zone_influence) | (model.controller == CSP)] = 0.0
+    guarded = model.state_present() & ~(model.presence[:, hostile_groups(model)] > 0).any(axis=1)
+    guard[guarded] = 0.0  # its garrison stands guard there already
     value = w * claim + (1 - w) * guard
     value[[m.target for m in model.missions]] = 0.0
     return value
@@ -267,7 +273,7 @@ def consolidate(model, shortfall: float, worth: float) -> bool:
     for v in chosen:
         for u in garrisons[v]:
             missions.fall_back(model, u, model.nearest_hub(v))
-        model.is_army_base[v] = False  # given up, not lost: no longer a base to reclaim
+        model.is_army_base[v] = False  # given up, not lost: no longer a base it keeps or fortifies
         model.cum_outposts_given_up += 1
         model.log("Strategic developments", "Non-violent transfer of territory", FACTIONS[FAMA], "", v)
     return True
