@@ -37,12 +37,14 @@ def launch(m: VacuumModel) -> bool:
 
 def test_the_doctrine_picks_a_vacated_base_at_1_and_a_threatened_populous_town_at_0():
     """Tessalit's camp vacated, Mopti (186,000 people) and the hamlet of Ogossagou (2,000) under the same JNIM
-    influence: reclaiming only, the command goes to Tessalit; protecting only, to Mopti, not the hamlet."""
+    influence with the same few JNIM fighters in each: reclaiming only, the command goes to Tessalit; protecting
+    only, to Mopti, not the hamlet."""
     for weight, expected in ((1.0, "Tessalit"), (0.0, "Mopti")):
         m = model(f"reclaim_weight={weight}", "command_noise=0")
         tessalit = vacate(m, "Tessalit")
         for town in ("Mopti", "Ogossagou"):
             m.influence[m.mali.node(town), GROUP_COLUMN[JNIM]] = 0.6
+            m.spawn(m.mali.node(town), JNIM, 20, "garrison")
         value = state_command.target_values(m, state_command.reclaim(m, m.state_present()))
         assert m.names[int(np.argmax(value))] == expected
         assert value[m.mali.node("Mopti")] > value[m.mali.node("Ogossagou")] or weight == 1.0
@@ -51,6 +53,31 @@ def test_the_doctrine_picks_a_vacated_base_at_1_and_a_threatened_populous_town_a
         assert (value[tessalit] > 0) == (weight > 0)
         assert launch(m)
         assert [m.names[x.target] for x in m.missions] == [expected]
+
+
+def test_a_town_its_own_garrison_guards_is_no_target_until_hostile_fighters_stand_there():
+    """Mopti under heavy JNIM influence: with only the army standing there, protecting it is its garrison's work and
+    worth no column; once JNIM fighters stand in the town, it is a target."""
+    m = model("reclaim_weight=0", "command_noise=0")
+    mopti = m.mali.node("Mopti")
+    m.influence[mopti, GROUP_COLUMN[JNIM]] = 0.9
+    assert m.state_present()[mopti] and state_command.protect(m)[mopti] > 0
+    value = lambda: state_command.target_values(m, state_command.reclaim(m, m.state_present()))[mopti]  # noqa: E731
+    assert value() == 0.0
+    m.spawn(mopti, JNIM, 20, "garrison")
+    assert value() > 0.0
+
+
+def test_the_command_sets_off_for_a_closing_camp_in_time_to_be_there_before_the_un_leaves():
+    """Ber's camp closes on a published date: it becomes a camp to take over once the journey from the nearest
+    hub plus ``handover_lead_days`` covers the days left, not before."""
+    m = model("reclaim_weight=1")
+    ber = m.mali.node("Ber")
+    lead = m.hub_days.min(axis=0)[ber] + m.p.handover_lead_days
+    m.day = int(np.ceil(m.closing_day[ber] - lead)) - 1  # the last day before it counts
+    assert state_command.reclaim(m, m.state_present())[ber] == 0.0
+    m.day += 1
+    assert state_command.reclaim(m, m.state_present())[ber] == 1.0 and m.un_open[ber]
 
 
 def test_a_hard_target_gets_columns_from_several_hubs_that_set_off_together():

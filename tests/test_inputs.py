@@ -146,7 +146,7 @@ def _broken_map(tmp_path, file: str, edit):
     ("corridors.csv", lambda t: "\n".join(line for line in t.splitlines() if not line.startswith("Timbuktu,Araouane,")) + "\n",
      "disconnected; cut-off group: Araouane, Taoudenni"),
     ("corridors.csv", lambda t: t.replace(",paved,", ",tarmac,", 1), "kind must be one of"),
-    ("towns.csv", lambda t: t.replace(",yes\n", ",no\n", 1), "exactly one town must have capital=yes, got 0"),
+    ("towns.csv", lambda t: t.replace(",yes,no\n", ",no,no\n", 1), "exactly one town must have capital=yes, got 0"),
 ])
 def test_inconsistent_map_data_is_a_clear_error(tmp_path, file, edit, message):
     with pytest.raises(MapError, match=message):
