@@ -23,7 +23,7 @@ def armed_group_attacks(model) -> None:
     rng = model.streams["insurgents"]
     rate = {JNIM: p.jnim_attack_rate, ISSP: p.jnim_attack_rate, CSP: p.csp_attack_rate}
     armed = [u for u in model.units if u.faction in ARMED_GROUPS]
-    draws = rng.random(len(armed))
+    draws = rng.random(len(armed)).tolist()  # Python floats: compared one by one
     views: dict[int, TargetView] = {}  # no unit moves while attacks are planned: what each group sees holds all day
     # Where a group found no target it finds none later today (targets only get busier, idle groups only smaller):
     # its other units there need not look again.
