@@ -119,7 +119,8 @@ def partner_joins(model, f: int, target: int, rng) -> None:
     defenders = {u.faction for u in model.grid[target].agents if isinstance(u, ForceUnit) and model.hostile(f, u.faction)}
     if not defenders or not all(model.hostile(partner, g) for g in defenders):
         return
-    near = [w for w in model.reach[target] if w != target and model.forces.present[w, partner]]
+    present = model.forces.present[:, partner]
+    near = [w for w in model.reach[target] if w != target and present[w]]
     for w in sorted(near, key=lambda w: model.travel_days(w, target)):
         group = idle_group(model, partner, w)
         if group:
