@@ -88,7 +88,8 @@ def rebels_decide(model) -> None:
 def insurgent_clashes(model) -> None:
     """Where JNIM and CSP fighters share a town with no fight under way, an engagement between them opens
     with probability 1 − cooperation."""
-    both = model.forces.present[:, JNIM] & model.forces.present[:, CSP]
+    present = model.forces.present
+    both = present[:, JNIM] & present[:, CSP]
     if not both.any():
         return
     rng = model.streams["combat"]
