@@ -66,6 +66,8 @@ def build_towns(model) -> None:
     model.repatriation_hubs = list(sites.loc[sites["repatriation_hub"], "node"])
     model.un_site_nodes = sites["node"].to_numpy()
     model.un_site_troops = sites["troops"].to_numpy(float) * p.un_troops / sites["troops"].sum()
+    model.zone_towns = np.bincount(model.zone, minlength=len(ZONES))  # per zone, for the metrics' daily means
+    model.zone_catchment = np.bincount(model.zone, weights=model.catchment, minlength=len(ZONES))
 
 
 def units_for(model, personnel: float) -> list[float]:

@@ -18,12 +18,11 @@ odds of about 1.2 to one (``attack_odds``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 
-from vacuum_sim.factions import FACTIONS, STATE, UN
-from vacuum_sim.model import combat, missions
+from vacuum_sim.factions import STATE, UN
+from vacuum_sim.model import combat, missions, relations
 from vacuum_sim.model.agents import ForceUnit, Mission
 
 ATTACKERS, DEFENDERS = 0, 1
@@ -100,18 +99,16 @@ def confront(model, v: int, side_a: frozenset, side_b: frozenset, sub_event: str
 def contacts(model) -> None:
     """Hostile forces standing in one town with no fight under way there: an engagement opens."""
     present = model.forces.present
-    pairs = [(f, g) for f, g in combinations(range(len(FACTIONS)), 2) if model.hostile(f, g)]
-    enmity = np.zeros((len(FACTIONS), len(FACTIONS)), dtype=int)
-    for f, g in pairs:
-        enmity[f, g] = enmity[g, f] = 1
-    meeting = (present & (present.astype(int) @ enmity > 0)).any(axis=1)  # a faction there with an enemy there
+    pairs = relations.HOSTILE_PAIRS[model.csp_at_war]
+    # a faction there with an enemy there (a boolean matrix product is an "any" over the enemies)
+    meeting = (present & (present @ relations.ENEMIES[model.csp_at_war])).any(axis=1)
     for v in np.flatnonzero(meeting).tolist():
         if v in model.fights:
             continue
         here = {u.faction for u in standing(model, v)}
         pair = next(((f, g) for f, g in pairs if f in here and g in here), None)
         if pair is not None:
-            f, g = pair
+            f, _ = pair
             enemies = frozenset(h for h in here if model.hostile(f, h))
             confront(model, v, camp(f), enemies, "Armed clash")
 

@@ -45,15 +45,11 @@ class ForceGeneration:
     rear: float  # state personnel outside the theatre
     training: deque = field(default_factory=deque)  # (day the cohort is trained, recruits)
     formed: float = 0.0  # trained recruits waiting to make up a full unit
+    trainees: float = 0.0  # recruits in training or formed, summed once a day when training changes (train_recruits)
     enlisted: float = 0.0  # recruits taken into training so far
     wagner_en_route: deque = field(default_factory=deque)  # (arrival day, personnel)
     reinforcements: np.ndarray = field(default_factory=lambda: np.zeros(len(FACTIONS)))
     stood_down: np.ndarray = field(default_factory=lambda: np.zeros(len(FACTIONS)))
-
-    @property
-    def trainees(self) -> float:
-        """State recruits in training or waiting to form a unit."""
-        return sum(map(itemgetter(1), self.training)) + self.formed
 
 
 def setup(model) -> None:
@@ -96,6 +92,7 @@ def train_recruits(model) -> None:
             arrive(model, FAMA, p.unit_size)
         else:
             g.rear += p.unit_size
+    g.trainees = sum(map(itemgetter(1), g.training)) + g.formed
 
 
 def rotate_wagner(model) -> None:

@@ -23,15 +23,21 @@ def armed_group_attacks(model) -> None:
     rng = model.streams["insurgents"]
     rate = {JNIM: p.jnim_attack_rate, ISSP: p.jnim_attack_rate, CSP: p.csp_attack_rate}
     armed = [u for u in model.units if u.faction in ARMED_GROUPS]
-    draws = rng.random(len(armed))
+    draws = rng.random(len(armed)).tolist()  # Python floats: compared one by one
     views: dict[int, TargetView] = {}  # no unit moves while attacks are planned: what each group sees holds all day
+    # Where a group found no target it finds none later today (targets only get busier, idle groups only smaller):
+    # its other units there need not look again.
+    no_target: set[tuple[int, int]] = set()
     for u, draw in zip(armed, draws, strict=True):
         if draw >= rate[u.faction] or not u.idle:  # not looking today, busy, or drawn into a group attack today
             continue
         if draw < rate[u.faction] * (1 - p.un_deterrence * model.un_near[u.node]):
+            if (u.faction, u.node) in no_target:
+                continue
             if u.faction not in views:
                 views[u.faction] = TargetView.of(model, u.faction)
-            plan_attack(model, u, rng, views[u.faction])
+            if not plan_attack(model, u, rng, views[u.faction]):
+                no_target.add((u.faction, u.node))
     if model.csp_at_war:
         rebels_defend(model)
 
@@ -71,30 +77,35 @@ class TargetView:
                    model.is_army_base | model.vacated, walk_in)
 
 
-def plan_attack(model, unit: ForceUnit, rng, view: TargetView) -> None:
-    """Weigh the towns within ``strike_reach`` by the odds and the prize; send all but one idle unit here.
+def plan_attack(model, unit: ForceUnit, rng, view: TargetView) -> bool:
+    """Weigh the towns within ``strike_reach`` by the odds and the prize; send all but one idle unit here (and say
+    whether they went).
 
-    Scored over the reachable towns at once, from what the group sees of them today (:class:`TargetView`)."""
+    Scored town by town from what the group sees of them today (:class:`TargetView`): a reach is a handful of
+    towns, where a Python loop costs less than numpy's per-call overhead."""
     p = model.p
     f, here = unit.faction, unit.node
     group = idle_group(model, f, here)
     own = combat.effective(model, group)
-    col = GROUP_COLUMN[f]
-    towns = model.reach_array[here]
-    defence = view.defence[towns]
     busy = {m.target for m in model.missions}
-    ok = np.array([t != here and t not in busy for t in towns.tolist()]) & view.network[towns]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        assault = ok & (defence > 0) & (own >= p.attack_odds * defence)
-        weight = np.where(assault, np.where(view.bases[towns], p.base_target_weight, 1.0) * own / defence, 0.0)
-    walk_in = ok & (defence == 0) & model.vacated[towns] & ~view.friendly_hold[towns] & view.open_to[towns]
-    weight = np.where(walk_in, p.vacated_base_value, weight)
-    if weight.sum() <= 0:
-        return
-    target = int(towns[rng.choice(len(towns), p=weight / weight.sum())])
-    hold = bool(model.vacated[target] or model.influence[target, col] >= p.control_threshold)
+    towns = model.reach[here]
+    weights = [0.0] * len(towns)
+    for i, t in enumerate(towns):
+        if t == here or t in busy or not view.network[t]:
+            continue
+        defence = view.defence[t]
+        if defence > 0 and own >= p.attack_odds * defence:  # an assault at the odds it needs
+            weights[i] = (p.base_target_weight if view.bases[t] else 1.0) * own / defence
+        elif defence == 0 and model.vacated[t] and not view.friendly_hold[t] and view.open_to[t]:  # an empty camp
+            weights[i] = p.vacated_base_value
+    if sum(weights) <= 0:
+        return False
+    weight = np.array(weights)
+    target = towns[rng.choice(len(towns), p=weight / weight.sum())]
+    hold = bool(model.vacated[target] or model.influence[target, GROUP_COLUMN[f]] >= p.control_threshold)
     missions.dispatch(model, Mission(f, target, here, hold=hold), group, ATTACK)
     partner_joins(model, f, target, rng)
+    return True
 
 
 def partner_joins(model, f: int, target: int, rng) -> None:
@@ -108,7 +119,8 @@ def partner_joins(model, f: int, target: int, rng) -> None:
     defenders = {u.faction for u in model.grid[target].agents if isinstance(u, ForceUnit) and model.hostile(f, u.faction)}
     if not defenders or not all(model.hostile(partner, g) for g in defenders):
         return
-    near = [w for w in model.reach[target] if w != target and model.forces.present[w, partner]]
+    present = model.forces.present[:, partner]
+    near = [w for w in model.reach[target] if w != target and present[w]]
     for w in sorted(near, key=lambda w: model.travel_days(w, target)):
         group = idle_group(model, partner, w)
         if group:

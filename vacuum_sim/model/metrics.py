@@ -72,7 +72,7 @@ def metric(columns: list[tuple[str, str]] | tuple[str, str], unit: str):
 
 def _zone_mean(m, x: np.ndarray) -> np.ndarray:
     """Mean of a per-town value over each zone's towns."""
-    return np.bincount(m.zone, weights=x, minlength=len(ZONES)) / np.bincount(m.zone, minlength=len(ZONES))
+    return np.bincount(m.zone, weights=x, minlength=len(ZONES)) / m.zone_towns
 
 
 def _labels(*labels) -> np.ndarray:
@@ -123,8 +123,7 @@ def _per_1000(m, factions) -> list[float]:
     """Personnel of ``factions`` standing in each zone (and in all) per 1,000 of its census population."""
     personnel = m.presence[:, list(factions)].sum(axis=1)
     by_zone = np.bincount(m.zone, weights=personnel, minlength=len(ZONES))
-    people = np.bincount(m.zone, weights=m.catchment, minlength=len(ZONES))
-    return [*(1000 * by_zone / people), 1000 * personnel.sum() / m.catchment.sum()]
+    return [*(1000 * by_zone / m.zone_catchment), 1000 * personnel.sum() / m.catchment.sum()]
 
 
 @metric(each("security_per_1000_{z}", "Army, Wagner and UN personnel in the {z} per 1,000 of its inhabitants (2022 census)",

@@ -117,11 +117,12 @@ def turn_back(model, u: ForceUnit) -> None:
 def haven(model, u: ForceUnit) -> int:
     """The nearest safe town: the neighbour where the unit's group is most influential among those where no
     hostile force stands, else the same within ``strike_reach``, else the most influential neighbour."""
-    col, present = GROUP_COLUMN[u.faction], model.forces.present
+    col = GROUP_COLUMN[u.faction]
+    # towns where a faction hostile to the unit stands (a boolean matrix-vector product is an "any")
+    enemy_there = (model.forces.present @ relations.ENEMIES[model.csp_at_war][u.faction]).tolist()
 
     def safe(towns):
-        return [w for w in towns if w != u.node
-                and not any(present[w, g] and model.hostile(u.faction, g) for g in range(len(FACTIONS)))]
+        return [w for w in towns if w != u.node and not enemy_there[w]]
 
     towns = safe(model.grid.G[u.node]) or safe(model.reach[u.node]) or list(model.grid.G[u.node])
     return max(towns, key=lambda w: model.influence[w, col])

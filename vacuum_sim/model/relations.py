@@ -9,6 +9,8 @@ left passes their tolerance.  Cooperation is joint planning (:mod:`group_command
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
 
 from vacuum_sim.factions import CSP, FACTIONS, FAMA, GROUP_COLUMN, ISSP, JNIM, STATE, UN, WAGNER
@@ -39,6 +41,8 @@ def _hostile(at_war: bool, a: int, b: int) -> bool:
 HOSTILE = {at_war: tuple(tuple(_hostile(at_war, a, b) for b in range(len(FACTIONS))) for a in range(len(FACTIONS)))
            for at_war in (False, True)}
 ENEMIES = {at_war: np.array(table, dtype=bool) for at_war, table in HOSTILE.items()}  # the same, as arrays
+HOSTILE_PAIRS = {at_war: [(a, b) for a, b in combinations(range(len(FACTIONS)), 2) if table[a][b]]  # a < b
+                 for at_war, table in HOSTILE.items()}
 
 
 def hostility(model, group: int, faction: int) -> float:
@@ -84,7 +88,8 @@ def rebels_decide(model) -> None:
 def insurgent_clashes(model) -> None:
     """Where JNIM and CSP fighters share a town with no fight under way, an engagement between them opens
     with probability 1 − cooperation."""
-    both = model.forces.present[:, JNIM] & model.forces.present[:, CSP]
+    present = model.forces.present
+    both = present[:, JNIM] & present[:, CSP]
     if not both.any():
         return
     rng = model.streams["combat"]

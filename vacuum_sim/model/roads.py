@@ -42,23 +42,25 @@ def columns(model) -> dict[tuple, list[ForceUnit]]:
 
 def road_attacks(model) -> None:
     """Every column's day on the road: IEDs per unit, then at most one ambush per column."""
+    p = model.p
     rng = model.streams["corridors"]
     for key, column in sorted(columns(model).items(), key=lambda kv: kv[0]):
         _, a, b = key
         influence = np.maximum(model.influence[a], model.influence[b]).tolist()  # Python floats: scalar arithmetic
         threat = {g: influence[GROUP_COLUMN[g]] * relations.hostility(model, g, column[0].faction)
                   * float(blockades.watch(model, g, a, b)) for g in ARMED_GROUPS}
+        ied_risk = [(g, p.ied_rate * threat[g]) for g in IED_LAYERS]
         for u, draw in zip(column, rng.random(len(column)).tolist(), strict=True):
-            group = next((g for g in IED_LAYERS if draw < model.p.ied_rate * threat[g]), None)
+            group = next((g for g, risk in ied_risk if draw < risk), None)
             if group is not None and ambushers(model, group, a, b):
                 ied(model, group, [u], a, b)
         column = [u for u in column if u.strength >= 1.0]
         draw = rng.random()
-        group = next((g for g in ARMED_GROUPS if draw < model.p.ambush_rate * threat[g]), None)
+        group = next((g for g in ARMED_GROUPS if draw < p.ambush_rate * threat[g]), None)
         if group is not None and column:
             ambush(model, group, column, a, b, rng)
-        for u in [u for u in column if u.strength < 1.0]:
-            model.retire(u)
+            for u in [u for u in column if u.strength < 1.0]:
+                model.retire(u)
 
 
 def ied(model, group: int, targets: list[ForceUnit], v: int, w: int | None = None) -> None:
