@@ -11,9 +11,10 @@ error over total observed, as a share) and Spearman's rank correlation across ce
 Replicates or an ensemble are a probabilistic forecast, scored with ``scoringrules``:
 
 * CRPS of the ensemble (lower is better; for a point forecast it is the absolute error);
-* log score, −log of the probability given to the observed count (lower is better; ``scoringrules``
-  for the Poisson, ``scipy`` for the negative binomial), from a negative binomial fitted by moments to the members (a Poisson when they spread less than
-  Poisson), its mean floored at :data:`LOG_SCORE_FLOOR` so that a forecast of exactly zero
+* log score, −log of the probability given to the observed count (lower is better; ``scipy``'s log pmf,
+  exact for any count: ``scoringrules``' Poisson takes the pmf before its log and gives ``inf`` or ``nan``
+  from a count near 200 on), from a negative binomial fitted by moments to the members (a Poisson when they
+  spread less than Poisson), its mean floored at :data:`LOG_SCORE_FLOOR` so that a forecast of exactly zero
   that meets an event is heavily but finitely penalised;
 * the share of cells whose count falls inside the members' 5–95 % range (90 % is ideal).
 
@@ -58,11 +59,16 @@ def log_score(obs: np.ndarray, members: np.ndarray) -> np.ndarray:
     mean = np.maximum(members.mean(axis=1), LOG_SCORE_FLOOR)
     var = members.var(axis=1)
     over = var > mean
-    out = np.asarray(sr.logs_poisson(obs, mean), float)
+    out = poisson_log_score(obs, mean)
     if over.any():  # scipy's pmf: scoringrules' logs_negbinom returns inf at a zero count when the size is below 1
         size = mean[over] ** 2 / (var[over] - mean[over])
         out[over] = -stats.nbinom.logpmf(obs[over], size, size / (size + mean[over]))
     return out
+
+
+def poisson_log_score(obs: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """−log p(obs) under Poisson(mean): finite for any count a positive mean can give, ``inf`` where p is 0."""
+    return -stats.poisson.logpmf(obs, mean)
 
 
 def poisson_scores(obs: np.ndarray, value: np.ndarray) -> dict:
@@ -72,7 +78,7 @@ def poisson_scores(obs: np.ndarray, value: np.ndarray) -> dict:
     with np.errstate(divide="ignore"):  # scoringrules takes log(mean) on the way; at mean 0 the CRPS is still exact
         crps = np.asarray(sr.crps_poisson(obs, value)).mean()
     return {"observed": obs.sum(), "predicted": value.sum(), "CRPS": crps,
-            "log score": np.asarray(sr.logs_poisson(obs, np.maximum(value, LOG_SCORE_FLOOR))).mean(),
+            "log score": poisson_log_score(obs, np.maximum(value, LOG_SCORE_FLOOR)).mean(),
             "coverage 90%": ((obs >= np.nan_to_num(low)) & (obs <= np.nan_to_num(high))).mean()}
 
 
