@@ -21,6 +21,7 @@ from vacuum_sim.observed.scores import (
     ensemble_scores,
     log_score,
     point_scores,
+    poisson_crps,
     poisson_log_score,
     poisson_scores,
 )
@@ -202,6 +203,16 @@ def test_poisson_log_score_of_a_large_toll_is_finite_and_exact():
     model = log_score(np.array([5000.0, 200.0]), np.full((2, 4), 10.0))  # no spread: Poisson(10)
     assert model == pytest.approx([by_hand, 10 - 200 * math.log(10) + math.lgamma(201)], rel=1e-12)
     assert poisson_log_score(np.array([3.0, 0.0]), np.array([0.0, 0.0])).tolist() == [math.inf, 0.0]  # p = 0, 1
+
+
+def test_poisson_crps_of_large_counts_and_means_matches_the_sum_over_counts():
+    """The baselines' CRPS was nan (or inf) for a count or a mean in the hundreds; the discrete CRPS is
+    Σ_k (F(k) − 1[k ≥ obs])², summed here far into both tails."""
+    obs, mean = np.array([5000.0, 480.0, 150.0, 3.0, 2.0]), np.array([10.0, 500.0, 160.0, 2.0, 0.0])
+    k = np.arange(8000)
+    by_sum = [((stats.poisson.cdf(k, m) - (k >= y)) ** 2).sum() for y, m in zip(obs, mean)]
+    assert poisson_crps(obs, mean) == pytest.approx(by_sum, rel=1e-9)
+    assert poisson_scores(obs, mean)["CRPS"] == pytest.approx(np.mean(by_sum), rel=1e-9)
 
 
 # ---------------------------------------------------------------- compare
