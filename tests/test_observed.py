@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,15 @@ from vacuum_sim.observed import vocabulary as vocab
 from vacuum_sim.observed.compare import compare
 from vacuum_sim.observed.counts import as_compared, whole_months
 from vacuum_sim.observed.readers import DataError, read_events, simulated, to_acled
-from vacuum_sim.observed.scores import ensemble_scores, log_score, point_scores, poisson_scores
+from vacuum_sim.observed.scores import (
+    LOG_SCORE_FLOOR,
+    ensemble_scores,
+    log_score,
+    point_scores,
+    poisson_crps,
+    poisson_log_score,
+    poisson_scores,
+)
 
 DATA = Path(__file__).parent / "data"
 ACLED = DATA / "acled_format_mali_2023_handmade.csv"
@@ -182,6 +191,28 @@ def test_ensemble_scores_against_closed_forms():
     assert log_score(np.array([0.0]), skewed)[0] == pytest.approx(-stats.nbinom.logpmf(0, 0.5, 1 / 3))
     zero = poisson_scores(obs, np.zeros(3))
     assert zero["CRPS"] == pytest.approx(obs.mean()) and zero["coverage 90%"] == pytest.approx(1 / 3)
+
+
+def test_poisson_log_score_of_a_large_toll_is_finite_and_exact():
+    """A toll of 5,000 against a mean of 10 scored inf or nan: scoringrules took the pmf, 0 in floating point,
+    before its log.  −log(e^−μ μ^k / k!) = μ − k log μ + log k!, by hand."""
+    by_hand = 10 - 5000 * math.log(10) + math.lgamma(5001)
+    assert by_hand == pytest.approx(26088.218, abs=1e-3)
+    baseline = poisson_scores(np.array([5000.0, 0.0]), np.array([10.0, 0.0]))  # the empty cell's mean: the floor
+    assert baseline["log score"] == pytest.approx((by_hand + LOG_SCORE_FLOOR) / 2, rel=1e-12)
+    model = log_score(np.array([5000.0, 200.0]), np.full((2, 4), 10.0))  # no spread: Poisson(10)
+    assert model == pytest.approx([by_hand, 10 - 200 * math.log(10) + math.lgamma(201)], rel=1e-12)
+    assert poisson_log_score(np.array([3.0, 0.0]), np.array([0.0, 0.0])).tolist() == [math.inf, 0.0]  # p = 0, 1
+
+
+def test_poisson_crps_of_large_counts_and_means_matches_the_sum_over_counts():
+    """The baselines' CRPS was nan (or inf) for a count or a mean in the hundreds; the discrete CRPS is
+    Σ_k (F(k) − 1[k ≥ obs])², summed here far into both tails."""
+    obs, mean = np.array([5000.0, 480.0, 150.0, 3.0, 2.0]), np.array([10.0, 500.0, 160.0, 2.0, 0.0])
+    k = np.arange(8000)
+    by_sum = [((stats.poisson.cdf(k, m) - (k >= y)) ** 2).sum() for y, m in zip(obs, mean)]
+    assert poisson_crps(obs, mean) == pytest.approx(by_sum, rel=1e-9)
+    assert poisson_scores(obs, mean)["CRPS"] == pytest.approx(np.mean(by_sum), rel=1e-9)
 
 
 # ---------------------------------------------------------------- compare

@@ -8,6 +8,7 @@ import imageio.v3 as imageio
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
 from matplotlib.text import Text
 
@@ -193,9 +194,31 @@ def test_sweep_figures_name_factors_and_outcomes_in_plain_words(sweep_dir, tmp_p
     for fig in (phase, bands):
         assert_plain(fig)
     assert "Share of central towns held by JNIM" in phase.axes[0].get_title()
-    assert phase.axes[0].get_xlabel() == "State forces in all: army, gendarmerie, national guard (FAMa) (personnel)"
+    assert " ".join(phase.axes[0].get_xlabel().split()) == \
+        "State forces in all: army, gendarmerie, national guard (FAMa) (personnel)"
     cells = [t.get_text() for t in phase.axes[0].texts]
     assert len(cells) == 4
+
+
+def test_phase_diagram_keeps_every_text_inside_the_figure_and_the_glossary_off_the_footer(sweep_dir):
+    """The doctrine factor's label (its parameter's whole description) used to run off the figure's top and bottom,
+    and the glossary used to overprint the footer."""
+    from vacuum_sim.inputs.params import BY_NAME
+    from vacuum_sim.sweeps import analysis
+
+    runs = analysis.outcome(analysis.load(sweep_dir, ["frac_towns_JNIM_centre"]), "frac_towns_JNIM_centre")
+    meta = {"version": vacuum_sim.__version__, "scenario": "historical_2023 (sweep study)", "seed": [0]}
+    fig = sweep_figures.phase_diagram(runs, "fama_manpower", "reclaim_weight", "frac_towns_JNIM_centre", meta)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    assert " ".join(fig.axes[0].get_ylabel().split()).startswith(BY_NAME["reclaim_weight"].label)
+    drawn = {t: t.get_window_extent(renderer) for t in fig.findobj(Text) if t.get_text() and t.get_visible()}
+    outside = [t.get_text() for t, box in drawn.items()
+               if box.x0 < -1 or box.y0 < -1 or box.x1 > fig.bbox.x1 + 1 or box.y1 > fig.bbox.y1 + 1]
+    assert not outside, outside
+    by_gid = {t.get_gid(): box for t, box in drawn.items() if t.get_gid()}
+    assert not by_gid["glossary"].overlaps(by_gid["footer"])
 
 
 # ---------------------------------------------------------------- where `vacuum-sim plot` writes

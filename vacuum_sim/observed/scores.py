@@ -11,9 +11,10 @@ error over total observed, as a share) and Spearman's rank correlation across ce
 Replicates or an ensemble are a probabilistic forecast, scored with ``scoringrules``:
 
 * CRPS of the ensemble (lower is better; for a point forecast it is the absolute error);
-* log score, −log of the probability given to the observed count (lower is better; ``scoringrules``
-  for the Poisson, ``scipy`` for the negative binomial), from a negative binomial fitted by moments to the members (a Poisson when they spread less than
-  Poisson), its mean floored at :data:`LOG_SCORE_FLOOR` so that a forecast of exactly zero
+* log score, −log of the probability given to the observed count (lower is better; ``scipy``'s log pmf,
+  exact for any count: ``scoringrules``' Poisson takes the pmf before its log and gives ``inf`` or ``nan``
+  from a count near 200 on), from a negative binomial fitted by moments to the members (a Poisson when they
+  spread less than Poisson), its mean floored at :data:`LOG_SCORE_FLOOR` so that a forecast of exactly zero
   that meets an event is heavily but finitely penalised;
 * the share of cells whose count falls inside the members' 5–95 % range (90 % is ideal).
 
@@ -26,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scoringrules as sr
-from scipy import stats
+from scipy import special, stats
 
 LOG_SCORE_FLOOR = 0.1  # least forecast mean (events per cell) in the log score
 POINT_COLUMNS = ("observed", "predicted", "MAE", "relative error", "Spearman")
@@ -58,21 +59,32 @@ def log_score(obs: np.ndarray, members: np.ndarray) -> np.ndarray:
     mean = np.maximum(members.mean(axis=1), LOG_SCORE_FLOOR)
     var = members.var(axis=1)
     over = var > mean
-    out = np.asarray(sr.logs_poisson(obs, mean), float)
+    out = poisson_log_score(obs, mean)
     if over.any():  # scipy's pmf: scoringrules' logs_negbinom returns inf at a zero count when the size is below 1
         size = mean[over] ** 2 / (var[over] - mean[over])
         out[over] = -stats.nbinom.logpmf(obs[over], size, size / (size + mean[over]))
     return out
 
 
+def poisson_log_score(obs: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """−log p(obs) under Poisson(mean): finite for any count a positive mean can give, ``inf`` where p is 0."""
+    return -stats.poisson.logpmf(obs, mean)
+
+
+def poisson_crps(obs: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """CRPS of Poisson(mean), the closed form of ``scoringrules.crps_poisson`` from scipy's pmf and cdf and the
+    exponentially scaled Bessel functions (scoringrules' own gives ``nan`` from a count near 170 or a mean near 355 on,
+    where the factorial or I0(2 × mean) overflows)."""
+    return ((obs - mean) * (2 * stats.poisson.cdf(obs, mean) - 1) + 2 * mean * stats.poisson.pmf(np.floor(obs), mean)
+            - mean * (special.i0e(2 * mean) + special.i1e(2 * mean)))
+
+
 def poisson_scores(obs: np.ndarray, value: np.ndarray) -> dict:
     """Scores of a baseline in the probabilistic table: Poisson around its value in each cell."""
     obs, value = np.asarray(obs, float), np.asarray(value, float)
     low, high = stats.poisson.ppf(0.05, value), stats.poisson.ppf(0.95, value)
-    with np.errstate(divide="ignore"):  # scoringrules takes log(mean) on the way; at mean 0 the CRPS is still exact
-        crps = np.asarray(sr.crps_poisson(obs, value)).mean()
-    return {"observed": obs.sum(), "predicted": value.sum(), "CRPS": crps,
-            "log score": np.asarray(sr.logs_poisson(obs, np.maximum(value, LOG_SCORE_FLOOR))).mean(),
+    return {"observed": obs.sum(), "predicted": value.sum(), "CRPS": poisson_crps(obs, value).mean(),
+            "log score": poisson_log_score(obs, np.maximum(value, LOG_SCORE_FLOOR)).mean(),
             "coverage 90%": ((obs >= np.nan_to_num(low)) & (obs <= np.nan_to_num(high))).mean()}
 
 

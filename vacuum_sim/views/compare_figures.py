@@ -112,7 +112,7 @@ def posterior_marginals(names, bounds: np.ndarray, theta: np.ndarray, weights: n
 
 
 def pattern_check(patterns: pd.DataFrame, predictive: pd.DataFrame, metadata: Mapping | None = None) -> Figure:
-    """Each pattern's values in the posterior's runs (dots) against its sourced range (shaded)."""
+    """Each pattern's values in the posterior's runs (dots) against its sourced range (shaded; a bar for one value)."""
     n = len(patterns)
     fig = Figure(figsize=(7.5, 0.55 * n + 1.2), layout="constrained")
     axes = fig.subplots(n, 1, squeeze=False)[:, 0]
@@ -120,13 +120,16 @@ def pattern_check(patterns: pd.DataFrame, predictive: pd.DataFrame, metadata: Ma
         values = predictive[p.name].to_numpy()
         top = np.nanmax([values.max(), p.low, p.high, 1]) * 1.15
         low, high = (0 if np.isnan(p.low) else p.low), (top if np.isnan(p.high) else p.high)
-        ax.axvspan(low, high, color=OBSERVED, alpha=0.12, linewidth=0)
+        if low == high:  # one sourced value: a span of width zero would not show
+            ax.axvline(low, color=OBSERVED, alpha=0.3, linewidth=5, gid="sourced")
+        else:
+            ax.axvspan(low, high, color=OBSERVED, alpha=0.12, linewidth=0, gid="sourced")
         ax.plot(values, np.zeros_like(values), "o", color=MODEL, alpha=0.6, markersize=4)
         ax.set_xlim(0, top)
         ax.set_yticks([])
         ax.set_ylabel(p.name, rotation=0, ha="right", va="center", fontsize=8)
         ax.tick_params(labelsize=7)
-    fig.suptitle("Posterior-predictive check: patterns (shaded: sourced range; dots: runs)", fontsize=10, x=0.01,
+    fig.suptitle("Posterior-predictive check: patterns (shaded: sourced range, a bar where it is one value; dots: runs)", fontsize=10, x=0.01,
                  ha="left")
     add_footer(fig, metadata)
     return fig

@@ -15,12 +15,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.transforms import ScaledTranslation
 
 from vacuum_sim.views.style import (
     ACRONYMS,
     SERIES,
     add_footer,
     date_axis,
+    footer_text,
     format_date,
     level_text,
     metric_label,
@@ -40,11 +42,26 @@ def plain(label: str) -> str:
         return label
 
 
-def _glossary(fig: Figure) -> None:
-    """Spell out, in the figure's bottom-right corner, the acronyms its texts use without saying what they are."""
+def _furniture(fig: Figure, metadata) -> None:
+    """The provenance footer, and a glossary spelling out the acronyms the figure's texts use without saying what
+    they are; the glossary takes its own line above the footer (side by side, the two overlap on a narrow figure)."""
     used = [f"{a}: {ACRONYMS[a]}" for a in unexplained(t.get_text() for t in fig.findobj(Text))]
-    if used:
-        fig.text(0.995, 0.005, " · ".join(used), ha="right", va="bottom", fontsize=8, color="#444444", gid="glossary")
+    add_footer(fig, metadata)
+    if not used:
+        return
+    lift = 0.0 if footer_text(metadata) is None else 0.13  # inches: one footer line
+    fig.text(0.995, 0.005, " · ".join(used), ha="right", va="bottom", fontsize=8, color="#444444", gid="glossary",
+             transform=fig.transFigure + ScaledTranslation(0, lift, fig.dpi_scale_trans))
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        bottom = (lift + 0.17) / fig.get_figheight()
+        engine.set(rect=(0, bottom, 1, 1 - bottom))
+
+
+def _wrap(text: str, inches: float, fontsize: float = 10) -> str:
+    """`text` in lines that fit `inches` (a character is about 0.55 em wide): a factor's label is its
+    parameter's description, often longer than the axis beside it."""
+    return fill(text, max(20, int(inches * 72 / (0.55 * fontsize))))
 
 
 def _lower_first(text: str) -> str:
@@ -68,6 +85,7 @@ def phase_diagram(outcomes: pd.DataFrame, x: str, y: str, label: str, metadata=N
     table = outcomes.assign(**{x: cx, y: cy}).groupby([y, x], observed=True)["value"].median().unstack()
     runs = outcomes.groupby([cy, cx], observed=True).size()
     fig = new_figure(fig, (1.3 * table.shape[1] + 4.2, 0.75 * table.shape[0] + 3.0))
+    width, height = fig.get_size_inches()
     ax = fig.subplots()
     image = ax.imshow(table.to_numpy(float), origin="lower", aspect="auto", cmap="Reds")
     ax.set_xticks(range(table.shape[1]), [level_text(v) for v in table.columns])
@@ -79,15 +97,14 @@ def phase_diagram(outcomes: pd.DataFrame, x: str, y: str, label: str, metadata=N
             if np.isfinite(v):
                 ax.text(j, i, number_text(v), ha="center", va="center", fontsize=9,
                         color="white" if v > 0.6 * high else "black")
-    ax.set(xlabel=param_label(x), ylabel=param_label(y))
+    ax.set(xlabel=_wrap(param_label(x), width - 2.4), ylabel=_wrap(param_label(y), height - 1.6))
     fig.colorbar(image, ax=ax, label="median over the cell's runs")
     when = ""
     if {"date", "day"} <= set(outcomes.columns):
         when = f" on {format_date(outcomes['date'].iloc[0])} (day {outcomes['day'].iloc[0]})"
     ax.set_title(f"{label[0].upper()}{label[1:]}{when}\nmedian over about {int(runs.median())} runs in each cell",
                  fontsize=11)
-    _glossary(fig)
-    add_footer(fig, metadata)
+    _furniture(fig, metadata)
     return fig
 
 
@@ -109,8 +126,7 @@ def sobol_bars(indices: pd.DataFrame, label: str, metadata=None, fig: Figure | N
     ax.set_xlabel("share of the outcome's variance (bars: 95 % confidence interval)")
     ax.set_title(f"What drives the {label}?\nSobol' sensitivity indices", fontsize=11)
     ax.legend(loc="lower right", fontsize=8)
-    _glossary(fig)
-    add_footer(fig, metadata)
+    _furniture(fig, metadata)
     return fig
 
 
@@ -134,8 +150,7 @@ def outcome_bands(bands: pd.DataFrame, by: str, label: str, metadata=None, fig: 
     fig.legend(title=fill(param_label(by), 28), loc="outside right upper", fontsize=8, title_fontsize=8,
                frameon=False, alignment="left")
     date_axis(ax)
-    _glossary(fig)
-    add_footer(fig, metadata)
+    _furniture(fig, metadata)
     return fig
 
 
