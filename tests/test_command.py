@@ -62,7 +62,7 @@ def test_a_town_its_own_garrison_guards_is_no_target_until_hostile_fighters_stan
     mopti = m.mali.node("Mopti")
     m.influence[mopti, GROUP_COLUMN[JNIM]] = 0.9
     assert m.state_present()[mopti] and state_command.protect(m)[mopti] > 0
-    value = lambda: state_command.target_values(m, state_command.reclaim(m, m.state_present()))[mopti]  # noqa: E731
+    value = lambda: state_command.target_values(m, state_command.reclaim(m, m.state_present()))[mopti]
     assert value() == 0.0
     m.spawn(mopti, JNIM, 20, "garrison")
     assert value() > 0.0

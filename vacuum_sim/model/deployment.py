@@ -29,7 +29,6 @@ def build_space(model) -> None:
     model.edge_from, model.edge_to = np.concatenate([u, v]), np.concatenate([v, u])
     model.degree = np.bincount(model.edge_to, minlength=model.n)
     model.reach = [sorted(nx.single_source_shortest_path_length(g, v, cutoff=p.strike_reach)) for v in range(model.n)]
-    model.reach_array = [np.array(r) for r in model.reach]  # the same, for indexing the towns' arrays
     model._routes = {}
     model._travel_days = {}
     hubs = [v for v in g if g.nodes[v]["supply_hub"]]
@@ -47,7 +46,7 @@ def build_towns(model) -> None:
     model.zone = np.array([ZONES.index(z) for z in t["zone"]])
     model.names = list(t["name"])
     model.rebel_claim = t["rebel_claim"].to_numpy(bool)  # the territory the rebels claim as theirs
-    model.claim_in_reach = np.array([model.rebel_claim[r].any() for r in model.reach_array])  # within strike_reach
+    model.claim_in_reach = np.array([model.rebel_claim[r].any() for r in model.reach])  # within strike_reach
     model.is_army_base = t["garrison_at_start"].to_numpy(bool, copy=True)  # grows as the army holds towns
     model.influence = np.zeros((model.n, len(ARMED_GROUPS)))
     fighters = {JNIM: p.jnim_fighters, CSP: p.csp_fighters, ISSP: p.issp_fighters}

@@ -61,7 +61,7 @@ def _furniture(fig: Figure, metadata) -> None:
 def _wrap(text: str, inches: float, fontsize: float = 10) -> str:
     """`text` in lines that fit `inches` (a character is about 0.55 em wide): a factor's label is its
     parameter's description, often longer than the axis beside it."""
-    return fill(text, max(20, int(inches * 72 / (0.55 * fontsize))))
+    return fill(text, max(20, int(inches * 72 / (0.55 * fontsize))), break_on_hyphens=False)
 
 
 def _lower_first(text: str) -> str:
