@@ -14,13 +14,16 @@ def final(models, metric: str) -> np.ndarray:
     return np.array([m.history.metrics_frame(m)[metric].iloc[-1] for m in models])
 
 
-def test_no_withdrawal_means_no_vacated_bases_and_less_rebel_gain():
+def test_no_withdrawal_means_no_vacated_bases_less_rebel_gain_and_no_war():
+    """Without the withdrawal no camp is vacated, the rebels capture far less and the accord holds: their war follows
+    the army's columns into the camps the UN leaves in their zone.  What they *hold* at the end is not fewer: with the
+    withdrawal the war comes and the army, reinforced, takes back rebel towns (as at Anéfis and Kidal, Oct-Nov 2023),
+    while without it they keep the towns they held since 2015 (experiments/levers, claim c)."""
     stay = replicates("no_withdrawal", seeds=SEEDS)
     leave = replicates(seeds=SEEDS)
     assert all((m.history.metrics_frame(m)["n_vacated_bases"] == 0).all() for m in stay)
     assert final(stay, "cum_captures_CSP").mean() < 0.5 * final(leave, "cum_captures_CSP").mean()
-    assert final(stay, "n_towns_CSP_north").mean() <= final(leave, "n_towns_CSP_north").mean() + final(
-        leave, "n_vacated_held_CSP").mean()
+    assert np.mean([m.csp_at_war for m in stay]) <= 0.2 < 0.8 <= np.mean([m.csp_at_war for m in leave])
 
 
 def test_no_atrocities_means_no_atrocity_driven_grievance():
