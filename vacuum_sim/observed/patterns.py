@@ -76,9 +76,10 @@ def pattern_value(p, metrics: pd.DataFrame, events: pd.DataFrame, control: pd.Da
         keep &= events["event_type"] == p.event_type
     if p.sub_event_type:
         keep &= events["sub_event_type"] == p.sub_event_type
-    if p.actor:
-        wanted = set(p.actor.split("/"))
-        keep &= (events["actor1"] + "/" + events["actor2"]).str.split("/").map(lambda a: bool(wanted & set(a)))
+    if p.actor:  # an actor named alone or in a joint actor ("FAMa/Wagner") on either side; only the rows kept
+        wanted, rows = set(p.actor.split("/")), events.loc[keep]
+        keep.loc[rows.index] = [bool(wanted & {*a.split("/"), *b.split("/")})
+                                for a, b in zip(rows["actor1"], rows["actor2"], strict=True)]
     return float(events.loc[keep, "fatalities"].sum() if p.measure == "fatalities" else keep.sum())
 
 
