@@ -159,6 +159,16 @@ def test_the_measures_on_hand_made_tables():
                             "Bamba": ["FAMa", "contested", "contested", "CSP", "CSP"],  # taken from the army
                             "Kidal": ["CSP", "contested", "CSP", "CSP", "CSP"]}, index=days)  # retaken from nobody
     assert pattern_value(p["csp_takeovers_sep_oct"], None, None, control) == 1
+    # Abuses by the army or Wagner, alone or joint, in the north in the window; none in an empty window.
+    vac = "Violence against civilians"
+    abuses = pd.DataFrame([
+        ("2023-10-06", vac, "Wagner", "Civilians", "Kidal"), ("2023-10-07", vac, "FAMa/Wagner", "Civilians", "Gao"),
+        ("2023-10-08", vac, "JNIM", "Civilians", "Gao"), ("2023-10-09", vac, "FAMa", "Civilians", "Mopti"),  # centre
+        ("2023-11-01", vac, "FAMa", "Civilians", "Gao"),  # after the window
+    ], columns=["event_date", "event_type", "actor1", "actor2", "location"]).assign(sub_event_type="", fatalities=1)
+    assert pattern_value(p["state_atrocities_oct"], None, abuses, None) == 2
+    assert pattern_value(p["state_atrocities_oct"], None, abuses.iloc[2:], None) == 0  # JNIM, centre, November
+    assert pattern_value(p["state_atrocities_oct"], None, abuses.iloc[4:], None) == 0  # nothing in the window
 
 
 def test_bad_input_is_refused_before_any_run(tmp_path, capsys):

@@ -78,8 +78,8 @@ def pattern_value(p, metrics: pd.DataFrame, events: pd.DataFrame, control: pd.Da
         keep &= events["sub_event_type"] == p.sub_event_type
     if p.actor:  # an actor named alone or in a joint actor ("FAMa/Wagner") on either side; only the rows kept
         wanted, rows = set(p.actor.split("/")), events.loc[keep]
-        keep.loc[rows.index] = [bool(wanted & {*a.split("/"), *b.split("/")})
-                                for a, b in zip(rows["actor1"], rows["actor2"], strict=True)]
+        keep.loc[rows.index] = np.array([bool(wanted & {*a.split("/"), *b.split("/")})
+                                         for a, b in zip(rows["actor1"], rows["actor2"], strict=True)], dtype=bool)
     return float(events.loc[keep, "fatalities"].sum() if p.measure == "fatalities" else keep.sum())
 
 
