@@ -169,6 +169,12 @@ def test_the_measures_on_hand_made_tables():
     assert pattern_value(p["state_atrocities_oct"], None, abuses, None) == 2
     assert pattern_value(p["state_atrocities_oct"], None, abuses.iloc[2:], None) == 0  # JNIM, centre, November
     assert pattern_value(p["state_atrocities_oct"], None, abuses.iloc[4:], None) == 0  # nothing in the window
+    # Deaths *by* a side count only the events it started: the army's abuses (1 + 2 dead), not JNIM's attack on it.
+    by = abuses.assign(event_date="2023-10-06", fatalities=[1, 2, 4, 8, 16])
+    by.loc[2, ["actor1", "actor2"]] = ["JNIM", "FAMa"]
+    assert pattern_value(p["deaths_by_state_12m_to_may24"], None, by, None) == 1 + 2 + 8 + 16
+    assert pattern_value(p["deaths_by_groups_12m_to_may24"], None, by, None) == 4
+    assert pattern_value(p["deaths_12m_to_may24"], None, by, None) == 31
 
 
 def test_bad_input_is_refused_before_any_run(tmp_path, capsys):

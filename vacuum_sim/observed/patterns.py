@@ -8,7 +8,8 @@ stays valid when the mechanisms behind the patterns change.  Each row names one 
 - ``metric``: a metric of the run, summed over the window (a ``new_`` flow) or read on its last day (a stock);
 - ``measure = events``/``fatalities``: events in the window, counted or their deaths summed, filtered by
   ``event_type``, ``sub_event_type``, ``actor`` (either side; ``A/B`` for any of them) and ``zone`` (of the
-  event's town);
+  event's town); ``fatalities_by``: the same deaths, with ``actor`` as the event's first actor only (the side
+  that struck, as in "killed by state forces");
 - ``measure = taken_from_state``: towns whose holder becomes ``actor`` after the army or Wagner held them
   (a spell of 'contested' in between still counts), from the control table;
 - ``measure = same_place_24h``: for ``actor = A/B``, the occasions on which A and B each struck (a battle
@@ -30,7 +31,7 @@ from vacuum_sim.inputs.scenario import ScenarioError
 from vacuum_sim.model.metrics import METRICS
 
 PATTERNS_FILE = "patterns_2023.csv"
-MEASURES = ("events", "fatalities", "taken_from_state", "same_place_24h")
+MEASURES = ("events", "fatalities", "fatalities_by", "taken_from_state", "same_place_24h")
 STRIKES = ("Battles", "Explosions/Remote violence")  # what counts as a strike for same_place_24h
 STATE_LABELS = frozenset(FACTIONS[f] for f in STATE)
 
@@ -76,11 +77,12 @@ def pattern_value(p, metrics: pd.DataFrame, events: pd.DataFrame, control: pd.Da
         keep &= events["event_type"] == p.event_type
     if p.sub_event_type:
         keep &= events["sub_event_type"] == p.sub_event_type
-    if p.actor:  # an actor named alone or in a joint actor ("FAMa/Wagner") on either side; only the rows kept
+    if p.actor:  # an actor named alone or in a joint actor ("FAMa/Wagner"), on either side or (by) as the first
         wanted, rows = set(p.actor.split("/")), events.loc[keep]
+        second = rows["actor2"] if p.measure != "fatalities_by" else [""] * len(rows)
         keep.loc[rows.index] = np.array([bool(wanted & {*a.split("/"), *b.split("/")})
-                                         for a, b in zip(rows["actor1"], rows["actor2"], strict=True)], dtype=bool)
-    return float(events.loc[keep, "fatalities"].sum() if p.measure == "fatalities" else keep.sum())
+                                         for a, b in zip(rows["actor1"], second, strict=True)], dtype=bool)
+    return float(events.loc[keep, "fatalities"].sum() if p.measure in ("fatalities", "fatalities_by") else keep.sum())
 
 
 def describe(p) -> str:
@@ -95,8 +97,8 @@ def describe(p) -> str:
         a, b = p.actor.split("/")
         return f"occasions when {a} and {b} struck the same town within a day{where}, {window}"
     kind = " / ".join(k for k in (p.event_type, p.sub_event_type) if k) or "all"
-    by = f" involving {p.actor}" if p.actor else ""
-    what = "deaths in events" if p.measure == "fatalities" else "events"
+    by = (f" by {p.actor}" if p.measure == "fatalities_by" else f" involving {p.actor}") if p.actor else ""
+    what = "deaths in events" if p.measure in ("fatalities", "fatalities_by") else "events"
     return f"{what} ({kind}){by}{where}, {window}"
 
 
