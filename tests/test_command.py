@@ -73,8 +73,9 @@ def test_the_command_sets_off_for_a_closing_camp_in_time_to_be_there_before_the_
     hub plus ``handover_lead_days`` covers the days left, not before."""
     m = model("reclaim_weight=1")
     ber = m.mali.node("Ber")
-    lead = m.hub_days.min(axis=0)[ber] + m.p.handover_lead_days
-    m.day = int(np.ceil(m.closing_day[ber] - lead)) - 1  # the last day before it counts
+    closing = next(day for day, towns in m.closures.items() if ber in towns)
+    lead = min(m.travel_days(h, ber) for h in m.hubs) + m.p.handover_lead_days
+    m.day = int(np.ceil(closing - lead)) - 1  # the last day before it counts
     assert state_command.reclaim(m, m.state_present())[ber] == 0.0
     m.day += 1
     assert state_command.reclaim(m, m.state_present())[ber] == 1.0 and m.un_open[ber]

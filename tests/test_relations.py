@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from helpers import mali, replicates
 
-from vacuum_sim.factions import CSP, FACTIONS, JNIM, ZONES
+from vacuum_sim.factions import CSP, FACTIONS, GROUP_COLUMN, JNIM, ZONES
 from vacuum_sim.model import metrics
 from vacuum_sim.model.model import VacuumModel
 from vacuum_sim.observed.patterns import STRIKES
@@ -147,3 +147,22 @@ def test_the_war_follows_the_army_into_the_rebels_zone_and_not_without_the_withd
     no_withdrawal = np.mean([m.csp_at_war for m in replicates("no_withdrawal", DAYS, (), SEEDS)])
     assert historical >= 0.5, historical
     assert no_withdrawal <= 0.3, no_withdrawal
+
+
+def test_the_rebels_strike_only_within_reach_of_the_territory_they_claim():
+    """What the CSP sees as targets comes from towns.csv's rebel_claim: strong influence in a town far from the
+    claimed regions (Bougouni, the south) or in the centre beyond strike_reach of them (Bandiagara) opens nothing;
+    they walk into empty camps only inside the claim."""
+    from vacuum_sim.model.group_command import TargetView
+    from vacuum_sim.runs.runner import resolve
+
+    m = VacuumModel(resolve("historical_2023", days=5, mali=mali()), rng=0, mali=mali())
+    claim = m.mali.towns["rebel_claim"].to_numpy(bool)
+    assert claim.sum() > 0 and (m.rebel_claim == claim).all()
+    far = [m.mali.node(t) for t in ("Bougouni", "Bandiagara")]
+    near = m.mali.node("Dioura")  # centre, within reach of Léré (claimed)
+    m.influence[[*far, near], GROUP_COLUMN[CSP]] = 1.0
+    view = TargetView.of(m, CSP)
+    assert not view.network[far].any() and view.network[near]
+    assert (view.open_to == claim).all()
+    assert (TargetView.of(m, JNIM).open_to).all()

@@ -9,11 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vacuum_sim.factions import ARMED_GROUPS, CSP, GROUP_COLUMN, ISSP, JNIM, STATE, UN, ZONES
+from vacuum_sim.factions import ARMED_GROUPS, CSP, GROUP_COLUMN, ISSP, JNIM, STATE, UN
 from vacuum_sim.model import combat, missions, relations
 from vacuum_sim.model.agents import ATTACK, ForceUnit, Mission
-
-NORTH, SOUTH = ZONES.index("north"), ZONES.index("south")
 
 
 def armed_group_attacks(model) -> None:
@@ -71,8 +69,8 @@ class TargetView:
         network = (model.influence[:, GROUP_COLUMN[f]] >= p.strike_network_min) | (model.vacated & (defence == 0))
         fights_for = np.ones(model.n, dtype=bool)
         walk_in = np.ones(model.n, dtype=bool)
-        if f == CSP:  # the rebels fight for the north (and its edge in the centre), not the south
-            fights_for, walk_in = model.zone != SOUTH, model.zone == NORTH
+        if f == CSP:  # the rebels fight within striking reach of the territory they claim, and take camps only in it
+            fights_for, walk_in = model.claim_in_reach, model.rebel_claim
         return cls(defence, (present & ~enemy).any(axis=1), network & fights_for,
                    model.is_army_base | model.vacated, walk_in)
 

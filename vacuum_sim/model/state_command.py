@@ -52,9 +52,12 @@ def setup(model) -> None:
     model.assembling: dict[Mission, int] = {}  # massed mission -> the hub where its columns assemble
     model.hub_days = np.array([[model.travel_days(h, v) for v in range(model.n)] for h in model.hubs])
     model.cum_outposts_given_up = 0
-    model.closing_day = np.full(model.n, np.inf)  # the UN's published closure day of each camp
+    # The day from which each closing UN camp counts as a claim: its published closure less the journey from the
+    # nearest hub and handover_lead_days (never for a camp that does not close).
+    closing_day = np.full(model.n, np.inf)
     for day, towns in model.closures.items():
-        model.closing_day[towns] = day
+        closing_day[towns] = day
+    model.handover_from = closing_day - model.hub_days.min(axis=0) - model.p.handover_lead_days
     g, reach = model.grid.G, model.p.strike_reach
     # The towns from which hostile fighters could close on each hub while a column is away; the seat of government,
     # whose fall would end the regime, is watched twice as far out.
@@ -98,8 +101,7 @@ def reclaim(model, held: np.ndarray) -> np.ndarray:
     """1 for a UN camp the state does not hold that the UN has vacated or, by its published timetable, will vacate
     before a column from the nearest hub could be there ``handover_lead_days`` early; and for a rebel-held town
     at war."""
-    due = model.closing_day - model.day <= model.hub_days.min(axis=0) + model.p.handover_lead_days
-    out = ~held & (model.vacated | due)
+    out = ~held & (model.vacated | (model.day >= model.handover_from))
     if model.csp_at_war:
         out |= model.controller == CSP
     return out.astype(float)
