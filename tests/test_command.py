@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from helpers import mali, replicates
 
-from vacuum_sim.factions import CSP, FAMA, GROUP_COLUMN, JNIM, UN, ZONES
+from vacuum_sim.factions import ARMED_GROUPS, CSP, FAMA, GROUP_COLUMN, JNIM, UN, ZONES
 from vacuum_sim.model import state_command
 from vacuum_sim.model.model import VacuumModel
 from vacuum_sim.runs.runner import resolve
@@ -139,3 +139,25 @@ def test_the_doctrine_moves_operations_from_the_centre_to_the_north():
         centre = sum(m.history.metrics_frame(m).new_ops_centre.sum() for m in runs)
         shares.append(north / (north + centre))
     assert shares[0] + 0.02 < shares[1] and shares[1] + 0.02 < shares[2], shares
+
+
+def test_columns_due_for_a_handover_within_planning_days_are_not_spent_on_a_smaller_target():
+    """One army column left, at Timbuktu, and no armed group but a JNIM band at Niafunké nearby: while Ber's camp is
+    due for handover within ``planning_days``, the command keeps the column for it; without planning it goes after
+    the band (Niafunké or Diré beside it, closer to the hub)."""
+    for planning, expected in ((30, []), (0, ["Diré"])):
+        m = model("reclaim_weight=0.6", "command_noise=0", f"planning_days={planning}")
+        timbuktu, ber, niafunke = (m.mali.node(t) for t in ("Timbuktu", "Ber", "Niafunké"))
+        reserves = state_command.idle_reserves(m)
+        column = reserves[(FAMA, timbuktu)][: m.p.operation_size // m.p.unit_size]
+        for u in [u for us in reserves.values() for u in us if u not in column]:
+            m.retire(u)
+        for u in [u for u in m.units if u.faction in ARMED_GROUPS]:
+            m.retire(u)
+        m.influence[:] = 0.0
+        m.influence[niafunke, GROUP_COLUMN[JNIM]] = 0.6
+        m.spawn(niafunke, JNIM, 20, "garrison")
+        m.day = int(m.handover_from[ber]) - 10
+        assert 0 < state_command.target_values(m, state_command.reclaim(m, m.state_present()))[niafunke] < 0.6
+        launch(m)
+        assert [m.names[x.target] for x in m.missions] == expected

@@ -107,6 +107,11 @@ PARAMS: tuple[Param, ...] = (
        "(it sets off that much earlier than the journey from its nearest hub takes)",
        "[S34, S35] at Ber the army's column fought near the camp on 11-12 Aug 2023 and took it on its closure "
        "day, 13 Aug; at Tessalit the army was in on the closure day [S11]"),
+    Param("planning_days", 30, 0, 180, "days", "uncertainty", "capacity",
+       "How far ahead the army's command plans for the UN's published handovers: it keeps back the columns "
+       "each camp due within that many days will need, and spends them on nothing worth less",
+       "assumption: a month's planning on the UN's closure timetable, which the state knew (it took over each "
+       "camp on its closure day [S35])"),
     Param("protect_pop", 20000.0, 100.0, 1000000.0, "inhabitants", "uncertainty", "capacity",
        "Town population at which protecting it is worth half as much to the army's command as protecting a "
        "large city", "assumption: a regional town of ~20,000 matters half as much as a city"),

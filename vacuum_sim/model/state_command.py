@@ -21,7 +21,9 @@ expected resistance (the armed groups' effective strength standing there, ``fort
 camp): a hard target gets several columns from several hubs, which assemble at the nearest of them first.  When it
 cannot mass enough for the target it picked, it gives up outposts worth less than that target (least valuable
 first; never a supply hub) until their garrisons would cover the shortfall, and waits for them; if even that
-cannot cover it, it picks the next target.  ``ops_per_month`` caps the tempo.
+cannot cover it, it picks the next target.  It plans ``planning_days`` ahead on the UN's published timetable: the
+columns the camps due for handover within that window will need are kept back, and a target worth less than a camp
+may not take them (it looks for one the remaining reserves can mass for).  ``ops_per_month`` caps the tempo.
 """
 
 from __future__ import annotations
@@ -147,10 +149,16 @@ def launch_best(model, rng, reserves: dict, value: np.ndarray, resistance: np.nd
     days = model.hub_days[hubs].min(axis=0) if hubs else model.hub_days.min(axis=0)
     score = value / ((2 * days + p.operation_days) / p.operation_days)
     score *= rng.lognormal(0.0, p.command_noise, model.n) if p.command_noise > 0 else 1.0
+    spare = None
     for v in np.argsort(-score, kind="stable"):
         if score[v] <= 0:
             return False
         need = p.attack_odds * resistance[v]
+        if value[v] < p.reclaim_weight:  # worth less than a camp: it may not take the columns kept for one
+            spare = spare if spare is not None else spare_after_handovers(model, reserves, resistance)
+            if spare is not reserves and muster(model, spare, int(v), need) is None \
+                    and muster(model, reserves, int(v), need) is not None:
+                continue
         columns = muster(model, reserves, int(v), need)
         if columns is not None:
             send(model, int(v), columns, reserves, bool(claim[v]))
@@ -171,6 +179,22 @@ def massable(model, reserves: dict) -> tuple[float, float]:
     units = [u for us in reserves.values() for u in us]
     units += [u for u in model.units if u.faction in STATE and u.task == CONVOY and u.mission is None]
     return sum(u.strength * eff[u.faction] for u in units), sum(u.strength for u in units if u.faction == FAMA)
+
+
+def spare_after_handovers(model, reserves: dict, resistance: np.ndarray) -> dict:
+    """The reserves left once the columns for the UN camps due for handover within ``planning_days`` are kept back
+    (each camp's columns mustered as if it were the target, soonest handover first)."""
+    p = model.p
+    due = np.flatnonzero((model.handover_from > model.day) & (model.handover_from <= model.day + p.planning_days))
+    if not len(due):
+        return reserves
+    spare = {k: list(us) for k, us in reserves.items()}
+    for v in sorted(due, key=lambda v: (model.handover_from[v], v)):
+        columns = muster(model, spare, int(v), p.attack_odds * resistance[v])
+        for _, units in columns or ():
+            for u in units:
+                spare[(u.faction, u.node)].remove(u)
+    return spare
 
 
 def muster(model, reserves: dict, v: int, need: float) -> list[tuple[int, list]] | None:
