@@ -154,12 +154,11 @@ def launch_best(model, rng, reserves: dict, value: np.ndarray, resistance: np.nd
         if score[v] <= 0:
             return False
         need = p.attack_odds * resistance[v]
-        if value[v] < p.reclaim_weight:  # worth less than a camp: it may not take the columns kept for one
-            spare = spare if spare is not None else spare_after_handovers(model, reserves, resistance)
-            if spare is not reserves and muster(model, spare, int(v), need) is None \
-                    and muster(model, reserves, int(v), need) is not None:
-                continue
         columns = muster(model, reserves, int(v), need)
+        if columns is not None and value[v] < p.reclaim_weight:  # worth less than a camp: not its columns
+            spare = spare if spare is not None else spare_after_handovers(model, reserves, resistance)
+            if spare is not reserves and muster(model, spare, int(v), need) is None:
+                continue
         if columns is not None:
             send(model, int(v), columns, reserves, bool(claim[v]))
             value[v] = 0.0
