@@ -14,7 +14,7 @@ import vacuum_sim
 from vacuum_sim import cli
 from vacuum_sim.inputs.params import BY_NAME
 from vacuum_sim.observed.patterns import PatternError, load_patterns, pattern_value
-from vacuum_sim.sweeps.validation import check_sensitivity, report, run_validation
+from vacuum_sim.sweeps.validation import _reason, check_sensitivity, report, run_validation
 
 DOCS = Path(__file__).parents[1] / "docs" / "validation.md"
 # One key parameter, made here rather than read from sensitivity_2023.csv, whose rows follow the model's levers
@@ -104,6 +104,16 @@ def test_each_miss_says_whether_a_key_parameter_reaches_the_observed_range(small
         assert ("question of calibration" in said) == bool(reached), said
         for level in reached:
             assert f"`jnim_attack_rate` = {KEY.loc[0, level]} ({level})" in said
+
+
+def test_a_count_missed_by_its_spread_is_set_against_a_poisson_count():
+    """A count whose median is inside a narrow range: the reason gives the share a Poisson count with the same mean
+    would put inside (2-3 around a mean of 2.5: e^-2.5 (2.5²/2 + 2.5³/6) = 47 %); a non-count says only 'spread'."""
+    p = pd.Series({"low": 2.0, "high": 3.0})
+    counts = np.array([0, 1, 2, 2, 3, 5, 6, 1])  # mean 2.5, median 2, 3 of 8 inside
+    said = _reason(p, counts, 3 / 8)
+    assert "only 38% of the replicates" in said and "mean, 2.5, would fall inside in 47%" in said
+    assert "Poisson" not in _reason(p, counts + 0.5, 3 / 8)
 
 
 def test_a_sensitivity_row_must_name_a_parameter_of_the_model():

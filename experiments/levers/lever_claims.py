@@ -5,10 +5,14 @@ Every arm runs the same seeds (common random numbers), so a claim is judged on t
 ``arm − reference`` seed by seed, never on two independent medians:
 
 - *lower*: the median paired difference is below zero;
-- *not higher* / *not lower*: the median paired difference is at most (at least minus) ``MARGIN`` of the
-  reference's median, in the measure's own units.  Without a margin a claim of "no change" would fail on seed
-  noise about half the time even when the lever has no effect at all; 10 % lets that noise pass but not a change
-  of the size the issue calls a failure (e.g. JNIM's strikes in the south doubling under ``army_holds_centre``);
+- *not higher* / *not lower*: fails only on evidence of the change the claim rules out: the median paired
+  difference beyond ``MARGIN`` of the reference's median (in the measure's own units) *and* the seeds' signs
+  leaning that way beyond chance (one-sided sign test, p < ``ALPHA``).  Without a margin a claim of "no change"
+  would fail on seed noise about half the time even when the lever has no effect at all; 10 % lets small noise
+  pass but not a change of the size the issue calls a failure (e.g. JNIM's strikes in the south doubling under
+  ``army_holds_centre``).  The sign test keeps a wide but directionless spread from failing the claim: with no
+  effect, a median beyond the margin still happens (12 seeds of 20 a town lower, 8 higher), and a family of ten
+  such checks would then fail on noise alone;
 - *launched*: at least one operation in the window in every seed (a freeze, as the issue found at a small army,
   gives zero in every seed, with no noise to tolerate).
 
@@ -25,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 
 from vacuum_sim.inputs.geography import load_map
 from vacuum_sim.inputs.scenario import load_scenario
@@ -35,6 +40,7 @@ from vacuum_sim.sweeps.runners import pool
 BASE = "historical_2023"
 WINDOW = 90  # days at the end of the horizon over which each state measure is averaged
 MARGIN = 0.10  # tolerance of the "no more" / "never weaker" claims, as a share of the reference's median
+ALPHA = 0.05  # one-sided sign test: evidence that a "no more" / "never weaker" claim is broken
 THEATRE = (6000, 9000, 12000, 18000, 24000)  # state forces in the theatre (personnel)
 COOPERATION = (0.0, 0.25, 0.5, 0.75, 1.0)  # jnim_csp_cooperation
 
@@ -44,6 +50,7 @@ MEASURES = {  # name: what it is, for the tables
     "jnim_south_towns": f"share of the southern towns JNIM holds (last {WINDOW} days)",
     "jnim_south_strikes": "JNIM's battles and explosions in southern towns (whole horizon)",
     "csp_north_towns": f"northern towns the rebels (CSP) hold (last {WINDOW} days)",
+    "csp_captures": "towns and bases the rebels (CSP) took (whole horizon)",
     "operations": f"state operations launched, all zones (last {WINDOW} days)",
     "insurgent_towns": f"towns JNIM or the CSP holds (last {WINDOW} days)",
     "insurgent_fighters": f"JNIM and CSP fighters (last {WINDOW} days)",
@@ -102,6 +109,7 @@ class Measures:
             "jnim_south_towns": last["n_towns_JNIM_south"].mean() / towns["south"],
             "jnim_south_strikes": float(len(south_strikes)),
             "csp_north_towns": last["n_towns_CSP_north"].mean(),
+            "csp_captures": float(metrics["cum_captures_CSP"].iloc[-1]),
             "operations": last.filter(regex=r"^new_ops_").to_numpy().sum(),
             "insurgent_towns": held.mean(),
             "insurgent_fighters": (last["n_strength_JNIM"] + last["n_strength_CSP"]).mean(),
@@ -157,6 +165,9 @@ CLAIMS = (
            Check("jnim_south_strikes", "army_holds_centre", BASE, "not higher"))),
     Claim("c", "`no_withdrawal` gives fewer rebel-held northern towns than `historical_2023`",
           (Check("csp_north_towns", "no_withdrawal", BASE, "lower"),)),
+    Claim("c2", "the withdrawal opens the north to the rebels: `no_withdrawal` gives them fewer captures of towns "
+                "and bases than `historical_2023`",
+          (Check("csp_captures", "no_withdrawal", BASE, "lower"),)),
     Claim("d", "more JNIM–CSP cooperation never weakens the two groups against the state",
           (*_steps(COOP, "insurgent_towns", "not lower"), *_steps(COOP, "insurgent_fighters", "not lower"))),
 )
@@ -166,16 +177,26 @@ def judge(check: Check, values: pd.DataFrame) -> dict:
     """A check's verdict from ``values`` (one row per arm and seed; a column per measure), with its numbers."""
     mine = values[values["arm"] == check.arm].set_index("seed")[check.measure]
     if check.rule == "launched":
-        return {"difference": float(mine.min()), "lower": np.nan, "higher": np.nan, "holds": bool(mine.min() > 0)}
+        return {"difference": float(mine.min()), "lower": np.nan, "higher": np.nan, "p": np.nan,
+                "holds": bool(mine.min() > 0)}
     reference = values[values["arm"] == check.reference].set_index("seed")[check.measure]
     d = (mine - reference.reindex(mine.index)).to_numpy()
     median, allowed = float(np.median(d)), MARGIN * abs(float(reference.median()))
-    holds = {"lower": median < 0, "not higher": median <= allowed, "not lower": median >= -allowed}[check.rule]
-    return {"difference": median, "lower": int((d < 0).sum()), "higher": int((d > 0).sum()), "holds": bool(holds)}
+    lower, higher = int((d < 0).sum()), int((d > 0).sum())
+    p = np.nan
+    if check.rule == "lower":
+        holds = median < 0
+    else:  # the change ruled out: up for 'not higher', down for 'not lower'
+        against = higher if check.rule == "not higher" else lower
+        p = binomtest(against, lower + higher, 0.5, alternative="greater").pvalue if lower + higher else 1.0
+        beyond = median > allowed if check.rule == "not higher" else median < -allowed
+        holds = not (beyond and p < ALPHA)
+    return {"difference": median, "lower": lower, "higher": higher, "p": float(p), "holds": bool(holds)}
 
 
 def verdicts(values: pd.DataFrame) -> pd.DataFrame:
-    """Every check of every claim, judged: claim, measure, arm, reference, rule, difference, lower, higher, holds."""
+    """Every check of every claim, judged: claim, measure, arm, reference, rule, difference, lower, higher, p (the
+    sign test's, for 'not higher' / 'not lower'), holds."""
     rows = [{"claim": c.key, "measure": k.measure, "arm": k.arm, "reference": k.reference or "", "rule": k.rule,
              **judge(k, values)} for c in CLAIMS for k in c.checks]
     return pd.DataFrame(rows)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from vacuum_sim import __version__
 from vacuum_sim.inputs.geography import load_map
@@ -131,19 +132,26 @@ def summary(v: Validation) -> pd.DataFrame:
         median = float(np.median(x))
         lo, hi = np.quantile(x, BAND)
         rows.append({"pattern": p.name, "median": median, "p10": float(lo), "p90": float(hi), "inside": float(inside),
-                     "verdict": "reproduced" if inside >= REPRODUCED else "missed", "reason": _reason(p, median, inside)})
+                     "verdict": "reproduced" if inside >= REPRODUCED else "missed", "reason": _reason(p, x, inside)})
     return pd.DataFrame(rows)
 
 
-def _reason(p, median: float, inside: float) -> str:
-    """Why a pattern is missed, as far as the numbers tell (a person fills in the mechanism)."""
+def _reason(p, x: np.ndarray, inside: float) -> str:
+    """Why a pattern is missed, as far as the replicates' values ``x`` tell (a person fills in the mechanism)."""
+    median = float(np.median(x))
     if not np.isnan(p.low) and median < p.low:
         how = "far below" if median < p.low / 2 else "below"
         return f"model {how} the observed range: median {_num(median)} against {observed(p)}"
     if not np.isnan(p.high) and median > p.high:
         how = "far above" if median > 2 * p.high else "above"
         return f"model {how} the observed range: median {_num(median)} against {observed(p)}"
-    return f"median inside the observed range, but only {inside:.0%} of the replicates are: the runs spread too widely"
+    spread = f"median inside the observed range, but only {inside:.0%} of the replicates are: the runs spread widely"
+    if not np.all(x == np.round(x)) or np.isnan(p.low) or np.isnan(p.high):
+        return spread
+    # A count: how much of a Poisson count with the same mean the observed range could hold at best.
+    chance = stats.poisson.cdf(p.high, x.mean()) - stats.poisson.cdf(p.low - 1, x.mean())
+    return (f"{spread} (a Poisson count with the replicates' mean, {_num(float(x.mean()))}, would fall inside in "
+            f"{chance:.0%}: a range this narrow holds a varying count only so often)")
 
 
 def _what_moves(p, median: float, moves: pd.DataFrame | None) -> str:
