@@ -21,12 +21,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from lever_claims import (
+    ALPHA,
     ARMY,
     BASE,
     CLAIMS,
     COOP,
     COOPERATION,
-    ALPHA,
     MARGIN,
     MEASURES,
     THEATRE,
