@@ -1,4 +1,4 @@
-"""The calibration's predictive-check figure, read from its pixels: every sourced range is drawn."""
+"""The calibration's predictive-check figure, read from its pixels: every sourced range is drawn, every row labelled."""
 
 import numpy as np
 import pandas as pd
@@ -30,3 +30,16 @@ def test_a_single_value_range_is_drawn_as_visibly_as_a_span():
     assert shade(canvas, war, 0.5) == 255  # and nothing else is
     span = fig.axes[at["ops_centre_apr_jul"]]  # a range [16, 24], shaded as before
     assert shade(canvas, span, 20) < 235 and shade(canvas, span, 10) == 255
+
+
+def test_each_row_is_labelled_in_words_inside_the_figure():
+    """Rows carry the pattern's label from patterns_2023.csv (not its code name), and every label fits the figure."""
+    patterns = load_patterns()
+    fig = pattern_check(patterns, pd.DataFrame({p.name: [p.low] for p in patterns.itertuples()}))
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    shown = [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]  # the window on a line of its own
+    assert shown == list(patterns["label"])
+    width = canvas.get_renderer().width
+    assert all(ax.yaxis.label.get_window_extent().x0 >= 0 and ax.yaxis.label.get_window_extent().x1 <= width
+               for ax in fig.axes)

@@ -45,6 +45,8 @@ def load_patterns(source: str = PATTERNS_FILE, held_out: bool = False) -> pd.Dat
     with files("vacuum_sim.observed").joinpath("data", source).open(encoding="utf-8") as f:
         t = pd.read_csv(f, dtype=str, keep_default_na=False)
     for row in t.itertuples():
+        if not row.label:
+            raise PatternError(source, f"{row.name}.label", "give a short label for figures and reports")
         if row.metric and row.metric not in METRICS:
             raise PatternError(source, f"{row.name}.metric", f"{row.metric!r} is not a metric of the model")
         if not row.metric and row.measure not in MEASURES:

@@ -127,7 +127,8 @@ def pattern_check(patterns: pd.DataFrame, predictive: pd.DataFrame, metadata: Ma
         ax.plot(values, np.zeros_like(values), "o", color=MODEL, alpha=0.6, markersize=4)
         ax.set_xlim(0, top)
         ax.set_yticks([])
-        ax.set_ylabel(p.name, rotation=0, ha="right", va="center", fontsize=8)
+        what, _, when = p.label.rpartition(", ")  # the label's window on a line of its own
+        ax.set_ylabel(f"{what},\n{when}" if what else when, rotation=0, ha="right", va="center", fontsize=8)
         ax.tick_params(labelsize=7)
     fig.suptitle("Posterior-predictive check: patterns (shaded: sourced range, a bar where it is one value; dots: runs)", fontsize=10, x=0.01,
                  ha="left")
