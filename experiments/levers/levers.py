@@ -162,9 +162,10 @@ def _band(ax, x, values: pd.DataFrame, names: list[str], measure: str, colour: s
     ax.plot(x, q[:, 1], "o-", color=colour, label=label)
 
 
-def _paired(ax, values: pd.DataFrame, pairs: list[tuple[str, str, str]], percent: bool) -> None:
-    """Each seed's value in two arms joined by a line, per measure; the medians as black bars."""
-    for i, (shown, left, right) in enumerate(pairs):
+def _paired(ax, values: pd.DataFrame, pairs: list[tuple[str, str, str]], percent: bool, at: int = 0) -> None:
+    """Each seed's value in two arms joined by a line, per measure (the first at slot ``at``); the medians as black
+    bars."""
+    for i, (shown, left, right) in enumerate(pairs, start=at):
         a = values[values["arm"] == left].set_index("seed")[shown]
         b = values[values["arm"] == right].set_index("seed")[shown].reindex(a.index)
         x0, x1 = 3 * i, 3 * i + 1
@@ -174,9 +175,10 @@ def _paired(ax, values: pd.DataFrame, pairs: list[tuple[str, str, str]], percent
         ax.scatter([x1] * len(b), b, color=SERIES[1], s=12, zorder=3)
         for x, y in ((x0, a.median()), (x1, b.median())):
             ax.hlines(y, x - 0.3, x + 0.3, color="black", linewidth=2, zorder=4)
-    ticks = [(3 * i + j, arm.replace("_", " ")) for i, (_, *pair) in enumerate(pairs) for j, arm in enumerate(pair)]
+    ticks = [(3 * i + j, arm.replace("_", " ")) for i, (_, *pair) in enumerate(pairs, start=at)
+             for j, arm in enumerate(pair)]
     ax.set_xticks([t for t, _ in ticks], [label for _, label in ticks], fontsize=8)
-    for i, (m, *_) in enumerate(pairs):
+    for i, (m, *_) in enumerate(pairs, start=at):
         ax.annotate(PANEL_NAMES[m], (3 * i + 0.5, 1), xycoords=("data", "axes fraction"), xytext=(0, -4),
                     textcoords="offset points", ha="center", va="top", fontsize=9)
     ax.margins(y=0.15)  # room for the group labels above the points
@@ -205,11 +207,15 @@ def figure(values: pd.DataFrame, info: dict, out: Path) -> Path:
                                ("jnim_south_towns", BASE, "army_holds_centre")], percent=True)
     ax[0, 1].set(title="(b) the army holds the centre: JNIM in the centre and the south\n(each seed's pair joined)",
                  ylabel="share of the zone's towns")
-    _paired(ax[1, 0], values, [("csp_north_towns", BASE, "no_withdrawal"), ("csp_captures", BASE, "no_withdrawal")],
-            percent=False)
+    _paired(ax[1, 0], values, [("csp_north_towns", BASE, "no_withdrawal")], percent=False)
+    captures = ax[1, 0].twinx()  # a count over the whole horizon, on its own scale
+    _paired(captures, values, [("csp_captures", BASE, "no_withdrawal")], percent=False, at=1)
     ax[1, 0].set(title="(c) without the UN withdrawal: the rebels' northern towns (held in the last\n"
                  f"{WINDOW} days) and their captures (each seed's pair joined)",
-                 ylabel="towns", xlim=(-1, 5))
+                 ylabel="towns held", xlim=(-1, 5))
+    captures.set_ylabel("towns and bases taken (whole horizon)")
+    arms = [BASE.replace("_", " "), "no withdrawal"]
+    ax[1, 0].set_xticks([0, 1, 3, 4], arms * 2, fontsize=8)  # the twin's pair shares the x axis
 
     _band(ax[1, 1], COOPERATION, values, COOP, "insurgent_towns", COLOURS["JNIM"], "towns JNIM or the CSP hold")
     ax[1, 1].set(title="(d) JNIM and the rebels (CSP) against the state, by their cooperation",
