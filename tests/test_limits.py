@@ -55,9 +55,9 @@ def test_more_army_manpower_means_less_jnim_control_in_the_centre():
 
     Towns JNIM holds *alone* are not monotone (with 9,000 troops many stay contested instead), so the
     claim is tested on holding-or-contesting, which is what the army's presence changes.  Levels are the state's
-    forces in all (~6,000, 9,000 and 12,000 in the theatre).  Since losses are replaced, beyond ~12,000 in the
-    theatre the operations tempo (ops_per_month), not manpower, binds: 24,000 leave the centre as 12,000 do (8.1 vs
-    8.0 towns, influence 0.331 vs 0.332, 10 seeds), as the state's command does not scale its tempo to its reserves."""
+    forces in all (~6,000, 9,000 and 12,000 in the theatre); the command's tempo grows with the army in the
+    theatre, so a small army also launches fewer operations.  The lever study (experiments/levers) takes the
+    levels on to 24,000 on 20 seeds."""
     levels = (16500, 24750, 33000)
     runs = [replicates(overrides=(f"fama_manpower={n}",), seeds=SEEDS) for n in levels]
     towns = [(final(r, "n_towns_JNIM_centre") + final(r, "n_towns_contested_centre")).mean() for r in runs]

@@ -86,7 +86,8 @@ PARAMS: tuple[Param, ...] = (
     Param("garrison_size", 200, 20, 2000, "personnel/base", "lever", "capacity",
        "Personnel needed to hold one base", "assumption: two companies per camp"),
     Param("ops_per_month", 8.0, 0.0, 60.0, "operations/month", "lever", "capacity",
-       "Army operations tempo (launches per month)",
+       "Army operations tempo (launches per month) of the default army in the theatre (fama_manpower × "
+       "theatre_share at their defaults); a larger or smaller army there has a tempo in proportion",
        "[SEED] ~5/month in the centre Apr–Jul 2023; ≥20 in the north Aug–Oct 2023"),
     Param("operation_size", 600, 100, 5000, "personnel", "lever", "capacity",
        "Army personnel per operation", "[S7, S31] Kidal column of 600 FAMa, Oct 2023"),

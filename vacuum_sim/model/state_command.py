@@ -23,7 +23,8 @@ cannot mass enough for the target it picked, it gives up outposts worth less tha
 first; never a supply hub) until their garrisons would cover the shortfall, and waits for them; if even that
 cannot cover it, it picks the next target.  It plans ``planning_days`` ahead on the UN's published timetable: the
 columns the camps due for handover within that window will need are kept back, and a target worth less than a camp
-may not take them (it looks for one the remaining reserves can mass for).  ``ops_per_month`` caps the tempo.
+may not take them (it looks for one the remaining reserves can mass for).  ``ops_per_month`` caps the tempo of the
+default army in the theatre; the cap grows and shrinks in proportion to the army there (:func:`tempo`).
 """
 
 from __future__ import annotations
@@ -42,11 +43,12 @@ from vacuum_sim.factions import (
     STATE,
     WAGNER,
 )
-from vacuum_sim.inputs.params import DAYS_PER_MONTH
+from vacuum_sim.inputs.params import BY_NAME, DAYS_PER_MONTH
 from vacuum_sim.model import missions
 from vacuum_sim.model.agents import CONVOY, GARRISON, OPERATION, RESERVE, Mission
 
 GROUPS = list(ARMED_GROUPS)
+TEMPO_REFERENCE = BY_NAME["fama_manpower"].default * BY_NAME["theatre_share"].default  # the army ops_per_month is for
 
 
 def setup(model) -> None:
@@ -68,10 +70,10 @@ def setup(model) -> None:
 
 
 def state_operations(model) -> None:
-    """Send off assembled columns, then launch Poisson(``ops_per_month`` / month) operations while reserves last."""
+    """Send off assembled columns, then launch Poisson(:func:`tempo` / month) operations while reserves last."""
     set_off_assembled(model)
     rng = model.streams["command"]
-    launches = rng.poisson(model.p.ops_per_month / DAYS_PER_MONTH)
+    launches = rng.poisson(tempo(model.p) / DAYS_PER_MONTH)
     if launches == 0:
         return
     reserves = idle_reserves(model)
@@ -80,6 +82,12 @@ def state_operations(model) -> None:
     for _ in range(launches):
         if not launch_best(model, rng, reserves, value, resistance, claim):
             return
+
+
+def tempo(p) -> float:
+    """Operations a month: ``ops_per_month`` for the default army in the theatre, in proportion to the army there
+    (a larger army has the staff, transport and air to run more columns at once)."""
+    return p.ops_per_month * (p.fama_manpower * p.theatre_share) / TEMPO_REFERENCE
 
 
 # ---------------------------------------------------------------------------------------------- what it sees
