@@ -32,7 +32,8 @@ def launch(m: VacuumModel) -> bool:
     """One launch decision of the command, as in ``state_operations``."""
     claim = state_command.reclaim(m, m.state_present())
     return state_command.launch_best(m, m.streams["command"], state_command.idle_reserves(m),
-                                     state_command.target_values(m, claim), state_command.expected_resistance(m), claim)
+                                     state_command.target_values(m, claim), state_command.expected_resistance(m), claim,
+                                     state_command.hub_guard(m))
 
 
 def test_the_doctrine_picks_a_vacated_base_at_1_and_a_threatened_populous_town_at_0():

@@ -77,20 +77,16 @@ def allow_scaled_forces() -> None:
     table.BY_NAME.update({p.name: p for p in table.PARAMS})
 
 
-def timed(fn, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
-
-
 def cpu_seconds(fn) -> float:
     """Processor time of one call: on a shared machine it leaves out the time other work holds the core."""
     t = time.process_time()
     fn()
     return time.process_time() - t
+
+
+def timed(fn, repeats: int) -> float:
+    """Best processor time of ``repeats`` calls."""
+    return min(cpu_seconds(fn) for _ in range(repeats))
 
 
 def paired_ratios(a, b, repeats: int) -> tuple[list[float], list[float]]:
@@ -105,7 +101,7 @@ def paired_ratios(a, b, repeats: int) -> tuple[list[float], list[float]]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeats", type=int, default=5, help="pairs of model and bare runs (best of N for scaling)")
+    ap.add_argument("--repeats", type=int, default=5, help="pairs of model and bare runs")
     args = ap.parse_args()
     mali = load_map()
     scn = load_scenario("historical_2023", mali)
@@ -139,7 +135,7 @@ def main() -> None:
         big = tile(mali, k)
         params = dict(scn.params) | {p: scn.params[p] * k for p in SCALED}
         s = replace(scn, params=params, days=365)
-        per_day[k] = timed(lambda b=big, s=s: model_run(b, s), 1 if k > 1 else args.repeats) / 365
+        per_day[k] = timed(lambda b=big, s=s: model_run(b, s), 3) / 365  # best of 3 at every size alike
         print(f"  {k:2d}x: {big.graph.number_of_nodes():4d} towns, {per_day[k] * 1000:7.2f} ms/day, "
               f"{per_day[k] / per_day[1]:5.1f}x the 1x cost")
     print(f"scaling 16x/1x: {per_day[16] / per_day[1]:.1f} (target <= 20)")

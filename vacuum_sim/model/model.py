@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import mesa
 import networkx as nx
 import numpy as np
+from scipy.sparse.csgraph import dijkstra
 
 from vacuum_sim.factions import FACTIONS, FAMA, WAGNER, ZONES
 from vacuum_sim.inputs.geography import MaliMap, load_map
@@ -163,7 +164,7 @@ class VacuumModel(mesa.Model):
 
     def travel_days(self, a: int, b: int) -> float:
         if a not in self._travel_days:  # one Dijkstra per origin actually used, not all pairs
-            self._travel_days[a] = nx.single_source_dijkstra_path_length(self.grid.G, a, weight="days")
+            self._travel_days[a] = dijkstra(self._days_matrix, directed=False, indices=a).tolist()
         return self._travel_days[a][b]
 
     def nearest_hub(self, v: int) -> int:

@@ -55,6 +55,8 @@ def setup(model) -> None:
     """The command's own state: missions assembling at a hub, travel days from each hub, outposts given up."""
     model.assembling: dict[Mission, int] = {}  # massed mission -> the hub where its columns assemble
     model.hub_days = np.array([[model.travel_days(h, v) for v in range(model.n)] for h in model.hubs])
+    # For each town, the hubs from the nearest (the order columns are mustered in).
+    model.hub_order = [[model.hubs[i] for i in np.argsort(model.hub_days[:, v], kind="stable")] for v in range(model.n)]
     model.cum_outposts_given_up = 0
     # The day from which each closing UN camp counts as a claim: its published closure less the journey from the
     # nearest hub and handover_lead_days (never for a camp that does not close).
@@ -79,8 +81,9 @@ def state_operations(model) -> None:
     reserves = idle_reserves(model)
     claim = reclaim(model, model.state_present())
     value, resistance = target_values(model, claim), expected_resistance(model)
+    guard = hub_guard(model)  # what each hub keeps for its own defence: its garrison and the threat hold all day
     for _ in range(launches):
-        if not launch_best(model, rng, reserves, value, resistance, claim):
+        if not launch_best(model, rng, reserves, value, resistance, claim, guard):
             return
 
 
@@ -150,22 +153,25 @@ def idle_reserves(model) -> dict[tuple[int, int], list]:
 # ---------------------------------------------------------------------------------------------- deciding
 
 
-def launch_best(model, rng, reserves: dict, value: np.ndarray, resistance: np.ndarray, claim: np.ndarray) -> bool:
-    """Launch one operation on the best target it can mass for, consolidating if short; False if it launched none."""
+def launch_best(model, rng, reserves: dict, value: np.ndarray, resistance: np.ndarray, claim: np.ndarray,
+                guard: dict[int, float]) -> bool:
+    """Launch one operation on the best target it can mass for, consolidating if short; False if it launched none.
+    ``guard`` is what each hub keeps for its own defence (:func:`hub_guard`)."""
     p = model.p
     hubs = [i for i, h in enumerate(model.hubs) if reserves.get((FAMA, h))]
     days = model.hub_days[hubs].min(axis=0) if hubs else model.hub_days.min(axis=0)
     score = value / ((2 * days + p.operation_days) / p.operation_days)
     score *= rng.lognormal(0.0, p.command_noise, model.n) if p.command_noise > 0 else 1.0
-    spare = None
+    pool, spare, planned = available(model, reserves, guard), None, False
     for v in np.argsort(-score, kind="stable"):
         if score[v] <= 0:
             return False
         need = p.attack_odds * resistance[v]
-        columns = muster(model, reserves, int(v), need)
+        columns = muster(model, pool, int(v), need)
         if columns is not None and value[v] < p.reclaim_weight:  # worth less than a camp: not its columns
-            spare = spare if spare is not None else spare_after_handovers(model, reserves, resistance)
-            if spare is not reserves and muster(model, spare, int(v), need) is None:
+            if not planned:
+                spare, planned = spare_after_handovers(model, reserves, resistance, guard), True
+            if spare is not None and muster(model, spare, int(v), need) is None:
                 continue
         if columns is not None:
             send(model, int(v), columns, reserves, bool(claim[v]))
@@ -188,41 +194,53 @@ def massable(model, reserves: dict) -> tuple[float, float]:
     return sum(u.strength * eff[u.faction] for u in units), sum(u.strength for u in units if u.faction == FAMA)
 
 
-def spare_after_handovers(model, reserves: dict, resistance: np.ndarray) -> dict:
-    """The reserves left once the columns for the UN camps due for handover within ``planning_days`` are kept back
-    (each camp's columns mustered as if it were the target, soonest handover first)."""
+def spare_after_handovers(model, reserves: dict, resistance: np.ndarray, guard: dict[int, float]) -> tuple | None:
+    """The pool (:func:`available`) left once the columns for the UN camps due for handover within
+    ``planning_days`` are kept back (each camp's columns mustered as if it were the target, soonest handover
+    first); None when no handover is due."""
     p = model.p
     due = np.flatnonzero((model.handover_from > model.day) & (model.handover_from <= model.day + p.planning_days))
     if not len(due):
-        return reserves
-    spare = {k: list(us) for k, us in reserves.items()}
+        return None
+    spare = available(model, reserves, guard)
     for v in sorted(due, key=lambda v: (model.handover_from[v], v)):
         columns = muster(model, spare, int(v), p.attack_odds * resistance[v])
         for _, units in columns or ():
             for u in units:
-                spare[(u.faction, u.node)].remove(u)
+                spare[1 if u.faction == WAGNER else 0][u.node].remove(u)  # (army, Wagner) by hub
     return spare
 
 
-def muster(model, reserves: dict, v: int, need: float) -> list[tuple[int, list]] | None:
+def available(model, reserves: dict, guard: dict[int, float]) -> tuple[dict, dict]:
+    """The pool :func:`muster` draws on: each hub's idle army units less the reserve its own defence needs
+    (``guard``, :func:`hub_guard`), and each hub's idle Wagner units."""
+    eff = model.p.effectiveness[FAMA]
+    fama = {h: list(reserves.get((FAMA, h), ())) for h in model.hubs}
+    for h, keep in guard.items():
+        while fama[h] and keep > 0:
+            keep -= fama[h].pop().strength * eff
+    return fama, {h: list(reserves.get((WAGNER, h), ())) for h in model.hubs}
+
+
+def muster(model, pool: tuple[dict, dict], v: int, need: float) -> list[tuple[int, list]] | None:
     """Columns (hub, units) from the hubs nearest ``v`` until their effective strength reaches ``need``
-    (at least one column), leaving each hub the reserve its own defence needs (:func:`hub_guard`); None if all
-    the reserves cannot reach it.  Each column takes ``operation_size`` of
-    the army from one hub and up to ``wagner_per_operation`` of Wagner from its nearest reserves."""
+    (at least one column), drawn from ``pool`` (:func:`available`); None if the whole pool cannot reach it.
+    Each column takes ``operation_size`` of the army from one hub and up to ``wagner_per_operation`` of Wagner
+    from its nearest reserves."""
+    fama, wagner_at = pool
+    if not any(fama.values()):
+        return None
     p, eff = model.p, model.p.effectiveness
     per_column = max(1, math.ceil(p.operation_size / p.unit_size))
     per_wagner = math.ceil(p.wagner_per_operation / p.unit_size)
-    order = [model.hubs[i] for i in np.argsort(model.hub_days[:, v], kind="stable")]
-    fama = {h: list(reserves.get((FAMA, h), ())) for h in order}
-    for h, keep in hub_guard(model, reserves).items():  # each hub keeps the reserve its own defence needs
-        while fama[h] and keep > 0:
-            keep -= fama[h].pop().strength * eff[FAMA]
-    wagner = [u for h in order for u in reserves.get((WAGNER, h), ())]
-    columns, own = [], 0.0
+    order = model.hub_order[v]
+    wagner = [u for h in order for u in wagner_at[h]]
+    columns, own, w = [], 0.0, 0
     for h in order:
-        while fama[h] and (not columns or own < need):
-            units = fama[h][:per_column] + wagner[:per_wagner]
-            fama[h], wagner = fama[h][per_column:], wagner[per_wagner:]
+        army, i = fama[h], 0
+        while i < len(army) and (not columns or own < need):
+            units = army[i:i + per_column] + wagner[w:w + per_wagner]
+            i, w = i + per_column, w + per_wagner
             own += sum(u.strength * eff[u.faction] for u in units)
             columns.append((h, units))
         if columns and own >= need:
@@ -230,7 +248,7 @@ def muster(model, reserves: dict, v: int, need: float) -> list[tuple[int, list]]
     return None
 
 
-def hub_guard(model, reserves: dict) -> dict[int, float]:
+def hub_guard(model) -> dict[int, float]:
     """Effective reserve each hub keeps back: with its garrison, fortified, strong enough that the hostile fighters
     who could close on it while a column is away (within ``strike_reach``; twice that around the capital) cannot
     assault it at ``attack_odds``."""
