@@ -202,12 +202,12 @@ def spare_after_handovers(model, reserves: dict, resistance: np.ndarray, guard: 
     due = np.flatnonzero((model.handover_from > model.day) & (model.handover_from <= model.day + p.planning_days))
     if not len(due):
         return None
-    spare = available(model, reserves, guard)
+    spare = army, wagner = available(model, reserves, guard)
     for v in sorted(due, key=lambda v: (model.handover_from[v], v)):
         columns = muster(model, spare, int(v), p.attack_odds * resistance[v])
         for _, units in columns or ():
             for u in units:
-                spare[1 if u.faction == WAGNER else 0][u.node].remove(u)  # (army, Wagner) by hub
+                (wagner if u.faction == WAGNER else army)[u.node].remove(u)
     return spare
 
 
@@ -228,8 +228,6 @@ def muster(model, pool: tuple[dict, dict], v: int, need: float) -> list[tuple[in
     Each column takes ``operation_size`` of the army from one hub and up to ``wagner_per_operation`` of Wagner
     from its nearest reserves."""
     fama, wagner_at = pool
-    if not any(fama.values()):
-        return None
     p, eff = model.p, model.p.effectiveness
     per_column = max(1, math.ceil(p.operation_size / p.unit_size))
     per_wagner = math.ceil(p.wagner_per_operation / p.unit_size)
